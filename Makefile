@@ -1,0 +1,46 @@
+# Two commands for a new user: `make run` and `make test`. Both bootstrap themselves.
+VENV := .venv
+# No calls home from Rasa: this machine (and a municipality's server) may have no internet.
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+MODEL_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') bot/components.py bot/text.py bot/language.py bot/crisis.py
+
+.PHONY: run test setup catalogue train validate lint bench shell stories nlu-test
+
+run: catalogue models/.trained  ## set up and start Rasa (5005), actions (5055) and the API (8000)
+	$(BIN)/honcho start -f Procfile
+
+test: setup validate models/.trained  ## every test: data validation, pytest, test conversations
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+	$(BIN)/rasa test core --stories tests/test_stories.yml --model models --fail-on-prediction-errors --out var/results-core
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml scripts/bootstrap.sh
+	scripts/bootstrap.sh
+
+catalogue: setup  ## migrate the catalogue database and load the seed data
+	$(BIN)/python -m service_catalog.seed
+
+train: models/.trained
+
+# Rasa itself skips training when nothing changed since the last model.
+models/.trained: $(STAMP) $(MODEL_INPUTS)
+	$(BIN)/rasa train --out models --fixed-model-name perhekeskus
+	touch $@
+
+validate: setup
+	$(BIN)/rasa data validate --domain domain.yml --data data
+
+lint: setup
+	$(BIN)/ruff check .
+
+shell: catalogue models/.trained  ## chat in the terminal (starts the action server alongside)
+	$(BIN)/honcho start -f Procfile actions & \
+	  $(BIN)/rasa shell --model models --endpoints endpoints.yml; kill %1
+
+bench: catalogue models/.trained  ## routing benchmark against the running bot, and the BM25 baseline
+	$(BIN)/python -m bench.routing

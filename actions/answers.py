@@ -1,0 +1,237 @@
+"""What the bot answers, built from the catalogue: plain functions, no Rasa in here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from actions.dates import asked_day
+from actions.payload import contact_item, helpline_item, payload, service_item
+from actions.texts import DAY_WORDS, say
+from bot.crisis import crisis_kinds
+from service_catalog.contacts import helplines_for, perheneuvo_for
+from service_catalog.hours_format import day_hours_text
+from service_catalog.models import Area, Service
+from service_catalog.places import Place
+from service_catalog.search import SERVICE_LOADS, RankedService, route_need
+
+# Crisis kinds -> the service types that carry on once the immediate danger is over.
+CRISIS_FOLLOW_UP = {
+    "suicide": "mielenterveys_paihde",
+    "violence": "vakivaltatyo",
+    "child_danger": "lastensuojelu",
+}
+
+
+@dataclass
+class Answer:
+    texts: list[str]
+    payload: dict[str, Any] | None = None
+    # A crisis payload goes before any text, so the banner with 112 is the first thing shown.
+    payload_first: bool = False
+    shown: list[dict[str, str | None]] = field(default_factory=list)
+
+
+@dataclass
+class Context:
+    text: str
+    lang: str
+    now: datetime
+    place: Place | None = None
+    age: int | None = None
+    classifier_scores: dict[str, float] | None = None
+    shown: list[dict[str, str | None]] = field(default_factory=list)
+
+
+def _details(item: dict[str, Any], lang: str) -> str:
+    parts = []
+    if item.get("phone"):
+        parts.append(say("phone", lang, value=item["phone"]))
+    if item.get("address"):
+        parts.append(item["address"])
+    if item.get("hours"):
+        state = ""
+        if item.get("open_now") is not None:
+            state = f" ({say('open_now' if item['open_now'] else 'closed_now', lang)})"
+        parts.append(say("hours", lang, value=item["hours"]) + state)
+    text = ". ".join(parts) + ("." if parts else "")
+    return text[:1].upper() + text[1:]
+
+
+def _contact_text(session: Session, ctx: Context) -> tuple[str | None, dict[str, Any] | None]:
+    contact = perheneuvo_for(session, ctx.place)
+    if contact is None:
+        return None, None
+    item = contact_item(contact, ctx.lang, ctx.place, ctx.now)
+    text = say(
+        "contact",
+        ctx.lang,
+        place=ctx.place.label if ctx.place else "",
+        name=contact.name,
+        phone=f", {say('phone', ctx.lang, value=contact.phone)}" if contact.phone else "",
+        hours=f" ({item['hours']})" if item["hours"] else "",
+    )
+    return text, item
+
+
+def _place_question(session: Session, ctx: Context) -> str | None:
+    if ctx.place is None:
+        return say("ask_municipality", ctx.lang)
+    if ctx.place.area_id is None and session.scalar(
+        select(Area.id).where(Area.municipality_id == ctx.place.municipality_id).limit(1)
+    ):
+        return say("ask_area", ctx.lang, municipality=ctx.place.municipality_name)
+    return None
+
+
+def _shown(ranked: list[RankedService]) -> list[dict[str, str | None]]:
+    return [{"service": r.service.id, "location": r.location.id if r.location else None} for r in ranked]
+
+
+def route_answer(session: Session, ctx: Context) -> Answer:
+    """A routing answer: the best services at once, the perheneuvo, and what to tell next."""
+
+    def ranked_for(place: Place | None) -> list[RankedService]:
+        return route_need(
+            session,
+            ctx.text,
+            lang=ctx.lang,
+            place=place,
+            age=ctx.age,
+            classifier_scores=ctx.classifier_scores,
+        )
+
+    ranked = ranked_for(ctx.place)
+    if not ranked and ctx.place is not None and ranked_for(None):
+        return clarify_answer(session, ctx, "no_service_here", place=ctx.place.label)
+    if not ranked:
+        return clarify_answer(session, ctx)
+    items = [service_item(r.service, r.location, ctx.lang, ctx.now) for r in ranked]
+    best = items[0]
+    provider = f" ({best['provider']})" if best.get("provider") else ""
+    texts = [
+        say("best_service", ctx.lang, name=best["name"], provider=provider) + " " + _details(best, ctx.lang)
+    ]
+    if len(items) > 1:
+        texts.append(say("also", ctx.lang, names=", ".join(i["name"] for i in items[1:])))
+    contact_text, contact = _contact_text(session, ctx)
+    if contact_text:
+        texts.append(contact_text)
+    question = _place_question(session, ctx)
+    if question:
+        texts.append(question)
+    message = payload("services", ctx.lang, place=ctx.place, services=items, contact=contact)
+    return Answer(texts, message, shown=_shown(ranked))
+
+
+def _one_door(session: Session, ctx: Context) -> list[RankedService]:
+    return route_need(
+        session, "perheneuvo", lang="fi", place=ctx.place, classifier_scores={"perheneuvo": 1.0}
+    )[:1]
+
+
+def clarify_answer(session: Session, ctx: Context, text_key: str = "clarify", **values: Any) -> Answer:
+    """Not sure what the family needs: ask, and offer the one door meanwhile."""
+    ranked = _one_door(session, ctx)
+    items = [service_item(r.service, r.location, ctx.lang, ctx.now) for r in ranked]
+    texts = [say(text_key, ctx.lang, **values)]
+    contact_text, contact = _contact_text(session, ctx)
+    if contact_text:
+        texts.append(contact_text)
+    message = payload("clarify", ctx.lang, place=ctx.place, services=items, contact=contact)
+    return Answer(texts, message, shown=_shown(ranked))
+
+
+def crisis_answer(session: Session, ctx: Context) -> Answer:
+    kinds = crisis_kinds(ctx.text)
+    lines = [helpline_item(line, ctx.lang) for line in helplines_for(session, kinds)]
+    follow_up_types = {CRISIS_FOLLOW_UP[k]: 1.0 for k in kinds if k in CRISIS_FOLLOW_UP}
+    ranked = []
+    if follow_up_types:
+        ranked = route_need(session, "", lang=ctx.lang, place=ctx.place, classifier_scores=follow_up_types)
+    items = [service_item(r.service, r.location, ctx.lang, ctx.now) for r in ranked]
+    others = ", ".join(f"{line['name']} {line['phone']}" for line in lines if line["phone"] != "112")
+    texts = [say("crisis_112", ctx.lang)]
+    if others:
+        texts.append(say("crisis_lines", ctx.lang, lines=others))
+    texts.append(say("crisis_care", ctx.lang))
+    _text, contact = _contact_text(session, ctx)
+    message = payload("crisis", ctx.lang, place=ctx.place, services=items, contact=contact, helplines=lines)
+    return Answer(texts, message, payload_first=True, shown=_shown(ranked))
+
+
+def out_of_scope_answer(ctx: Context) -> Answer:
+    return Answer([say("out_of_scope", ctx.lang)], payload("out_of_scope", ctx.lang, place=ctx.place))
+
+
+def _shown_services(session: Session, shown: list[dict[str, str | None]]) -> list[tuple[Service, Any]]:
+    ids = [s["service"] for s in shown if s.get("service")]
+    if not ids:
+        return []
+    services = {
+        s.id: s for s in session.scalars(select(Service).where(Service.id.in_(ids)).options(*SERVICE_LOADS))
+    }
+    result = []
+    for entry in shown:
+        service = services.get(entry["service"] or "")
+        if service is None:
+            continue  # removed from the catalogue since it was shown
+        location = next((loc for loc in service.locations if loc.id == entry.get("location")), None)
+        result.append((service, location or (service.locations[0] if service.locations else None)))
+    return result
+
+
+def hours_answer(session: Session, ctx: Context) -> Answer:
+    """ "Onko se auki lauantaina?": the hours of the service shown last, on the day asked."""
+    shown = _shown_services(session, ctx.shown)
+    if not shown:
+        return Answer([say("no_previous_service", ctx.lang)])
+    service, location = shown[0]
+    item = service_item(service, location, ctx.lang, ctx.now)
+    day = asked_day(ctx.text, ctx.now.date())
+    hours = location.hours if location else []
+    if not hours:
+        phone = f" ({item['phone']})" if item.get("phone") else ""
+        texts = [say("hours_unknown", ctx.lang, name=item["name"], phone=phone)]
+    elif day is None:
+        texts = [f"{item['name']}: " + _details(item, ctx.lang)]
+    else:
+        day_name = f"{DAY_WORDS[ctx.lang][day.weekday()]} {day.day}.{day.month}."
+        texts = [
+            say(
+                "hours_on_day",
+                ctx.lang,
+                name=item["name"],
+                day=day_name,
+                hours=day_hours_text(hours, day, ctx.lang),
+            )
+        ]
+    message = payload(
+        "services", ctx.lang, place=ctx.place, services=[item], contact=_contact_text(session, ctx)[1]
+    )
+    return Answer(texts, message, shown=ctx.shown)
+
+
+def contact_answer(session: Session, ctx: Context) -> Answer:
+    """ "Kenelle soitan?": the service shown last, and the family's perheneuvo."""
+    shown = _shown_services(session, ctx.shown)
+    if not shown:
+        shown = [(r.service, r.location) for r in _one_door(session, ctx)]
+    items = [service_item(service, location, ctx.lang, ctx.now) for service, location in shown[:1]]
+    texts = []
+    if items and items[0].get("phone"):
+        texts.append(say("call_service", ctx.lang, name=items[0]["name"], phone=items[0]["phone"]))
+    contact_text, contact = _contact_text(session, ctx)
+    if contact_text:
+        texts.append(contact_text)
+    question = _place_question(session, ctx)
+    if question:
+        texts.append(question)
+    message = payload(
+        "services" if items else "clarify", ctx.lang, place=ctx.place, services=items, contact=contact
+    )
+    return Answer(texts, message, shown=ctx.shown)

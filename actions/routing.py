@@ -1,0 +1,85 @@
+"""Actions that route a family's need to services: the one door."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from sqlalchemy.orm import Session
+
+from actions.answers import (
+    Answer,
+    Context,
+    clarify_answer,
+    contact_answer,
+    crisis_answer,
+    hours_answer,
+    route_answer,
+)
+from actions.base import CatalogueAction
+from actions.context import need_scores
+from bot.crisis import crisis_kinds
+
+# Below this the classifier's guess is not used; the catalogue's words decide alone.
+MIN_CLASSIFIER_CONFIDENCE = 0.25
+
+
+class ActionRouteNeed(CatalogueAction):
+    """A need, in the family's words: answer at once with the best services."""
+
+    def name(self) -> str:
+        return "action_route_need"
+
+    def answer(self, session: Session, ctx: Context, tracker: Tracker) -> tuple[Answer, list[Any]]:
+        if crisis_kinds(ctx.text):
+            return crisis_answer(session, ctx), []
+        scores = need_scores(tracker.latest_message)
+        if max(scores.values(), default=0.0) < MIN_CLASSIFIER_CONFIDENCE:
+            scores = {}
+        ctx.classifier_scores = scores or None
+        need = {"text": ctx.text, "scores": scores}
+        return route_answer(session, ctx), [SlotSet("need", need)]
+
+
+class ActionInformPlace(CatalogueAction):
+    """A place alone ("entä Savonlinnassa?"): the last need again, for the new place."""
+
+    def name(self) -> str:
+        return "action_inform_place"
+
+    def answer(self, session: Session, ctx: Context, tracker: Tracker) -> tuple[Answer, list[Any]]:
+        need = tracker.get_slot("need") or {}
+        if not need:
+            if ctx.place is None:
+                return clarify_answer(session, ctx), []
+            return clarify_answer(session, ctx, "ask_need", place=ctx.place.label), []
+        ctx.text = need.get("text") or ""
+        ctx.classifier_scores = need.get("scores") or None
+        return route_answer(session, ctx), []
+
+
+class ActionOpeningHours(CatalogueAction):
+    def name(self) -> str:
+        return "action_opening_hours"
+
+    def answer(self, session: Session, ctx: Context, tracker: Tracker) -> tuple[Answer, list[Any]]:
+        return hours_answer(session, ctx), []
+
+
+class ActionContact(CatalogueAction):
+    def name(self) -> str:
+        return "action_contact"
+
+    def answer(self, session: Session, ctx: Context, tracker: Tracker) -> tuple[Answer, list[Any]]:
+        return contact_answer(session, ctx), []
+
+
+class ActionCrisis(CatalogueAction):
+    """Immediate danger: 112 and the fitting helplines first, then the way on."""
+
+    def name(self) -> str:
+        return "action_crisis"
+
+    def answer(self, session: Session, ctx: Context, tracker: Tracker) -> tuple[Answer, list[Any]]:
+        return crisis_answer(session, ctx), []

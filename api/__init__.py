@@ -1,0 +1,1 @@
+"""The HTTP API for staff and integrating systems (FastAPI)."""

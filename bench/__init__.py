@@ -1,0 +1,1 @@
+"""Benchmarks: they print their figures; bench/RESULTS.md records them with their commands."""

@@ -1,0 +1,1 @@
+"""Our own language tools and Rasa components: language detection, lemmas, the crisis guard."""

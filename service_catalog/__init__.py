@@ -1,0 +1,1 @@
+"""The service catalogue: services, places, opening hours and perheneuvo contacts."""

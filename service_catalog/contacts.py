@@ -1,0 +1,39 @@
+"""The perheneuvo of a place, and the helplines for a crisis."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from service_catalog.models import Contact, Helpline, Municipality
+from service_catalog.places import Place
+
+
+def perheneuvo_for(session: Session, place: Place | None) -> Contact | None:
+    """The contact for the family's area if known, else the one for its municipality."""
+    if place is None:
+        return None
+    contacts = session.scalars(
+        select(Contact)
+        .join(Contact.municipalities)
+        .where(Municipality.id == place.municipality_id)
+        .options(selectinload(Contact.areas), selectinload(Contact.municipalities))
+        .order_by(Contact.id)
+    ).all()
+
+    def fit(contact: Contact) -> int:
+        area_ids = {a.id for a in contact.areas}
+        if place.area_id and place.area_id in area_ids:
+            return 0
+        return 1 if not area_ids else 2
+
+    return min(contacts, key=fit, default=None)
+
+
+def helplines_for(session: Session, kinds: list[str]) -> list[Helpline]:
+    """112 first, then the lines that fit the crisis kinds; every line when no kind is known."""
+    lines = session.scalars(select(Helpline).order_by(Helpline.order, Helpline.id)).all()
+    if not kinds:
+        return list(lines)
+    wanted = set(kinds) | {"any"}
+    return [line for line in lines if wanted & set(line.crisis or [])]

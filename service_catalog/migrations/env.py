@@ -1,0 +1,39 @@
+"""Alembic environment: the database URL comes from the shared settings."""
+
+from alembic import context
+
+from service_catalog.db import get_engine
+from service_catalog.models import Base
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def database_url() -> str | None:
+    # `alembic -x url=...` or a caller's config attribute wins over the settings.
+    return context.get_x_argument(as_dictionary=True).get("url") or config.attributes.get("url")
+
+
+def run_migrations_offline() -> None:
+    context.configure(
+        url=database_url() or str(get_engine().url),
+        target_metadata=target_metadata,
+        literal_binds=True,
+        render_as_batch=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    with get_engine(database_url()).connect() as connection:
+        # render_as_batch: SQLite can alter tables only by copying them.
+        context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()

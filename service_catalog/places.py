@@ -1,0 +1,117 @@
+"""Finding the municipality or area a message talks about, from the catalogue at run time.
+
+Names come from the database on every call, so a municipality or area added by staff is
+understood in the next message, with no retraining. Inflected forms ("Pieksämäellä",
+"Turussa") are reduced by simplemma's Finnish and Swedish dictionaries; a name the
+dictionaries do not know ("Varissuolla") is matched by a fuzzy comparison of the word's
+beginning with the catalogue name, for words the dictionaries do not know either.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import simplemma
+from rapidfuzz import fuzz
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.text import fold, lemma, words
+from service_catalog.models import Area, Municipality
+
+# A fuzzy match must be this similar (0-100) and leave at most this long an ending.
+FUZZY_MIN_SCORE = 88
+FUZZY_MAX_ENDING = 6
+FUZZY_MIN_NAME = 4
+
+
+@dataclass(frozen=True)
+class Place:
+    municipality_id: str
+    municipality_name: str
+    region_id: str
+    area_id: str | None = None
+    area_name: str | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.municipality_name}, {self.area_name}" if self.area_name else self.municipality_name
+
+
+def _names(row: Municipality | Area) -> set[str]:
+    return {fold(n) for n in (row.name_fi, row.name_sv, row.name_en) if n}
+
+
+def place_index(session: Session) -> dict[str, Place]:
+    """Folded name (or one word of it) -> place; areas after municipalities."""
+    index: dict[str, Place] = {}
+    municipalities = {m.id: m for m in session.scalars(select(Municipality))}
+    for mun in municipalities.values():
+        for name in _names(mun):
+            index[name] = Place(mun.id, mun.name_fi, mun.region_id)
+    for area in session.scalars(select(Area)):
+        mun = municipalities[area.municipality_id]
+        place = Place(mun.id, mun.name_fi, mun.region_id, area.id, area.name_fi)
+        names = _names(area) | {fold(d) for d in area.districts or []}
+        # "Varissuo-Lauste" is also "Varissuo" and "Lauste".
+        for name in list(names):
+            names.update(part for part in name.split("-") if len(part) >= FUZZY_MIN_NAME)
+        for name in names:
+            index.setdefault(name, place)
+    return index
+
+
+def _forms(word: str) -> list[str]:
+    forms = [fold(word)]
+    for lang in ("fi", "sv"):
+        forms.append(fold(lemma(word, lang)))
+    return forms
+
+
+def _fuzzy(word: str, index: dict[str, Place]) -> Place | None:
+    folded = fold(word)
+    if simplemma.is_known(word.lower(), lang="fi") or simplemma.is_known(word.lower(), lang="sv"):
+        return None
+    best: tuple[float, Place] | None = None
+    for name, place in index.items():
+        if len(name) < FUZZY_MIN_NAME or " " in name or not 0 <= len(folded) - len(name) <= FUZZY_MAX_ENDING:
+            continue
+        score = fuzz.ratio(name, folded[: len(name)])
+        if score >= FUZZY_MIN_SCORE and (best is None or score > best[0]):
+            best = (score, place)
+    return best[1] if best else None
+
+
+def _merge(found: list[Place]) -> Place | None:
+    """An area wins over its own municipality ("Turku, Varissuo"); else the first named."""
+    if not found:
+        return None
+    for place in found:
+        if place.area_id and any(p.municipality_id == place.municipality_id for p in found):
+            return place
+    return found[0]
+
+
+def find_place(session: Session, text: str, index: dict[str, Place] | None = None) -> Place | None:
+    """The place the text names, or None."""
+    index = index if index is not None else place_index(session)
+    tokens = words(text)
+    found: list[Place] = []
+    # Multi-word names first ("S:t Michel", "Turun keskusta").
+    for size in (3, 2):
+        for i in range(len(tokens) - size + 1):
+            phrase = " ".join(fold(t) for t in tokens[i : i + size])
+            if phrase in index:
+                found.append(index[phrase])
+    for token in tokens:
+        place = next((index[f] for f in _forms(token) if f in index), None)
+        if place is None and token[:1].isalpha():
+            place = _fuzzy(token, index)
+        if place is not None:
+            found.append(place)
+    return _merge(found)
+
+
+def place_by_name(session: Session, name: str | None) -> Place | None:
+    """A place from a page's metadata hint ("Mikkeli", "Åbo")."""
+    return find_place(session, name) if name else None

@@ -1,0 +1,55 @@
+"""The service types of `taxonomy.yml` (a copy of the binding contract in shared/spec)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+TAXONOMY_FILE = Path(__file__).with_name("taxonomy.yml")
+# Early support before specialist services, as the family-centre model asks.
+LEVEL_ORDER = {"one_door": 0, "universal": 1, "community": 1, "basic": 2, "specialist": 3}
+
+
+@dataclass(frozen=True)
+class ServiceType:
+    code: str
+    level: str
+    names: dict[str, str]
+    covers: str
+
+    def name(self, lang: str) -> str:
+        return self.names.get(lang) or self.names["fi"]
+
+
+def _rejoin_split_names(names: dict[str, str | None]) -> dict[str, str]:
+    """Undo YAML's split of unquoted flow-mapping values at commas.
+
+    taxonomy.yml writes `name: {fi: Lasten, nuorten ja perheiden ..., sv: ...}` unquoted, so
+    YAML reads "nuorten ja perheiden ..." as a key of its own with no value. The contract is
+    not ours to change; the pieces are put back together in their order.
+    """
+    joined: dict[str, str] = {}
+    last = None
+    for key, value in names.items():
+        if value is None and last is not None:
+            joined[last] = f"{joined[last]}, {key}"
+        else:
+            joined[key] = str(value)
+            last = key
+    return joined
+
+
+@lru_cache
+def service_types() -> dict[str, ServiceType]:
+    data = yaml.safe_load(TAXONOMY_FILE.read_text(encoding="utf-8"))
+    return {
+        code: ServiceType(code, spec["level"], _rejoin_split_names(spec["name"]), str(spec.get("covers", "")))
+        for code, spec in data["types"].items()
+    }
+
+
+def level_of(code: str) -> str:
+    return service_types()[code].level

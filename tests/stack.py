@@ -1,0 +1,103 @@
+"""Starts the real stack (action server and Rasa server) on free ports, for tests and benchmarks."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+from service_catalog.settings import REPO_ROOT
+
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(url: str, process: subprocess.Popen, timeout: float = 180.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{process.args[:3]} exited with {process.returncode}")
+        try:
+            if requests.get(url, timeout=2).status_code == 200:
+                return
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.5)
+    raise TimeoutError(f"{url} did not answer in {timeout} s")
+
+
+class Stack:
+    """The Rasa server and the action server, talking to the catalogue at `database_url`."""
+
+    def __init__(self, database_url: str, workdir: Path, *, enable_api: bool = False) -> None:
+        self.database_url = database_url
+        self.workdir = workdir
+        self.enable_api = enable_api
+        self.processes: list[subprocess.Popen] = []
+        self.rasa_url = ""
+
+    def __enter__(self) -> Stack:
+        env = {**os.environ, "PK_DATABASE_URL": self.database_url, "RASA_TELEMETRY_ENABLED": "false"}
+        action_port, rasa_port = free_port(), free_port()
+        endpoints = self.workdir / "endpoints.yml"
+        endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n')
+        log = open(self.workdir / "stack.log", "ab")  # noqa: SIM115 - closed with the processes
+        actions = subprocess.Popen(
+            [BIN / "rasa", "run", "actions", "--port", str(action_port), "--actions", "actions"],
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        self.processes.append(actions)
+        command = [
+            BIN / "rasa",
+            "run",
+            "--port",
+            str(rasa_port),
+            "--model",
+            str(REPO_ROOT / "models"),
+            "--credentials",
+            str(REPO_ROOT / "credentials.yml"),
+            "--endpoints",
+            str(endpoints),
+        ]
+        if self.enable_api:
+            command.append("--enable-api")
+        rasa = subprocess.Popen(command, cwd=self.workdir, env=env, stdout=log, stderr=subprocess.STDOUT)
+        self.processes.append(rasa)
+        self.rasa_url = f"http://127.0.0.1:{rasa_port}"
+        try:
+            wait_for(f"http://127.0.0.1:{action_port}/health", actions)
+            wait_for(self.rasa_url + "/", rasa)
+        except Exception:
+            self.__exit__()
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for process in self.processes:
+            process.terminate()
+        for process in self.processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+    def say(self, sender: str, message: str, metadata: dict | None = None) -> list[dict]:
+        body: dict = {"sender": sender, "message": message}
+        if metadata:
+            body["metadata"] = metadata
+        response = requests.post(self.rasa_url + "/webhooks/rest/webhook", json=body, timeout=30)
+        response.raise_for_status()
+        return response.json()

@@ -1,0 +1,150 @@
+"""The real bot: trained model, Rasa server and action server, over the REST webhook."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import requests
+import yaml
+from sqlalchemy import update
+
+from service_catalog.db import new_session
+from service_catalog.models import Service
+from service_catalog.settings import REPO_ROOT
+from tests.conftest import assert_pk_v1
+from tests.stack import Stack
+
+pytestmark = pytest.mark.bot
+
+if not (REPO_ROOT / "models").glob("*.tar.gz"):
+    pytest.skip("no trained model: run `make train` (make test does)", allow_module_level=True)
+
+HELD_OUT = REPO_ROOT / "tests" / "nlu" / "heldout.yml"
+# The held-out set is never trained on; below this the model has got worse.
+MIN_HELD_OUT_ACCURACY = 0.80
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory, seeded_db: Path):
+    workdir = tmp_path_factory.mktemp("stack")
+    database = workdir / "catalog.sqlite3"
+    database.write_bytes(seeded_db.read_bytes())
+    with Stack(f"sqlite:///{database}", workdir, enable_api=True) as running:
+        yield running
+
+
+def conversation() -> str:
+    return f"test-{uuid.uuid4().hex}"
+
+
+def payload(messages: list[dict]) -> dict:
+    customs = [m["custom"] for m in messages if "custom" in m]
+    assert len(customs) == 1, messages
+    assert_pk_v1(customs[0])
+    return customs[0]
+
+
+def text(messages: list[dict]) -> str:
+    return " ".join(m.get("text", "") for m in messages)
+
+
+def test_the_readme_question_finds_mikkelis_child_health_clinic(stack):
+    messages = stack.say(conversation(), "Missä on lastenneuvola Mikkelissä?")
+    answer = payload(messages)
+    assert answer["kind"] == "services" and answer["language"] == "fi"
+    assert answer["services"][0]["type"] == "lastenneuvola"
+    assert answer["services"][0]["municipality"] == "Mikkeli"
+    assert answer["contact"]["type"] == "perheneuvo"
+
+
+def test_a_need_in_the_familys_own_words(stack):
+    answer = payload(
+        stack.say(conversation(), "vauva ei nuku öisin, olen ihan loppu", {"municipality": "Juva"})
+    )
+    assert answer["municipality"] == "Juva"
+    assert answer["services"][0]["type"] in {"lastenneuvola", "lapsiperheiden_kotipalvelu", "perhetyo"}
+
+
+def test_follow_ups_keep_the_conversation(stack):
+    sender = conversation()
+    first = payload(stack.say(sender, "missä on perhekahvila Mikkelissä?"))
+    assert first["services"][0]["type"] == "kohtaamispaikka"
+    moved = payload(stack.say(sender, "entä Savonlinnassa?"))
+    assert moved["services"][0]["type"] == "kohtaamispaikka"
+    assert moved["services"][0]["municipality"] == "Savonlinna"
+    hours = stack.say(sender, "onko se auki lauantaina?")
+    assert payload(hours)["services"][0]["id"] == moved["services"][0]["id"]
+    assert "lauantaina" in text(hours)
+    contact = payload(stack.say(sender, "kenelle soitan?"))
+    assert contact["contact"]["type"] == "perheneuvo" and contact["municipality"] == "Savonlinna"
+
+
+def test_crisis_is_answered_first_with_112(stack):
+    messages = stack.say(conversation(), "apua lapsi joi pesuainetta")
+    assert "custom" in messages[0], "the crisis payload comes before any text"
+    answer = payload(messages)
+    assert answer["kind"] == "crisis" and answer["helplines"][0]["phone"] == "112"
+
+
+@pytest.mark.parametrize(
+    ("message", "language"),
+    [("var finns barnrådgivningen i Åbo?", "sv"), ("where can I find a family cafe in Turku", "en")],
+)
+def test_answers_in_the_language_the_user_writes(stack, message, language):
+    answer = payload(stack.say(conversation(), message, {"language": "fi"}))
+    assert answer["language"] == language and answer["municipality"] == "Turku"
+
+
+def test_out_of_scope(stack):
+    answer = payload(stack.say(conversation(), "mikä sää on huomenna?"))
+    assert answer["kind"] == "out_of_scope" and answer["services"] == []
+
+
+def test_a_catalogue_edit_shows_in_the_next_answer(stack):
+    sender = conversation()
+    best = payload(stack.say(sender, "lastenneuvola Pieksämäellä"))["services"][0]
+    with new_session(stack.database_url) as session, session.begin():
+        session.execute(
+            update(Service).where(Service.id == best["id"]).values(name_fi="Pieksämäen uusi neuvola")
+        )
+    again = payload(stack.say(sender, "lastenneuvola Pieksämäellä"))["services"][0]
+    assert again["name"] == "Pieksämäen uusi neuvola"
+
+
+def test_malformed_json_is_refused_clearly(stack):
+    response = requests.post(stack.rasa_url + "/webhooks/rest/webhook", data=b"{not json", timeout=10)
+    assert response.status_code == 400
+    assert payload(stack.say(conversation(), "lastenneuvola Mikkelissä"))["kind"] == "services"
+
+
+def test_held_out_messages_are_understood(stack):
+    data = yaml.safe_load(HELD_OUT.read_text(encoding="utf-8"))
+    total, correct, misses = 0, 0, Counter()
+    for block in data["nlu"]:
+        for example in block["examples"].splitlines():
+            example = example.removeprefix("- ").strip()
+            if not example:
+                continue
+            parsed = requests.post(stack.rasa_url + "/model/parse", json={"text": example}, timeout=30).json()
+            total += 1
+            predicted = parsed["intent"]["name"]
+            if predicted == block["intent"] or (
+                predicted == "nlu_fallback"
+                and block["intent"] != "crisis"
+                and block["intent"] in _second(parsed)
+            ):
+                correct += 1
+            else:
+                misses[(block["intent"], predicted)] += 1
+    accuracy = correct / total
+    print(f"held-out accuracy {accuracy:.3f} on {total}; most common misses: {misses.most_common(8)}")
+    assert accuracy >= MIN_HELD_OUT_ACCURACY
+
+
+def _second(parsed: dict) -> set[str]:
+    # nlu_fallback still routes by the best real intent: count it when that one is right.
+    ranking = [r["name"] for r in parsed.get("intent_ranking", []) if r["name"] != "nlu_fallback"]
+    return set(ranking[:1])
