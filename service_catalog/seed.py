@@ -21,10 +21,10 @@ from service_catalog.db import new_session
 from service_catalog.hours import DAYS, Entry
 from service_catalog.migrate import upgrade
 from service_catalog.models import (
+    PROVIDER_KINDS,
     Area,
     Contact,
     Helpline,
-    PROVIDER_KINDS,
     Municipality,
     Provider,
     Region,
