@@ -1,12 +1,14 @@
 """The seed catalogue: complete for both regions, loaded by Alembic's schema, idempotent."""
 
+import shutil
 from pathlib import Path
 
 import pytest
 import yaml
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
-from service_catalog.models import Area, Contact, Helpline, Municipality, Service
+from service_catalog.db import new_session
+from service_catalog.models import Area, Contact, Helpline, Municipality, Service, ServiceLocation
 from service_catalog.seed import SEED_DIR, SeedError, load_seed
 from service_catalog.settings import REPO_ROOT
 from service_catalog.taxonomy import TAXONOMY_FILE, service_types
@@ -82,23 +84,30 @@ def test_invented_contact_details_are_marked_as_example_data(session):
             assert service.type == "kela_etuudet", f"{service.id} claims to be real data"
 
 
-def test_loading_twice_changes_nothing(session):
-    before = session.scalar(select(func.count()).select_from(Service))
-    with session.begin():
+def count_services(url: str) -> int:
+    with new_session(url) as session:
+        return session.scalar(select(func.count()).select_from(Service))
+
+
+def test_loading_twice_changes_nothing(catalog_url):
+    before = count_services(catalog_url)
+    with new_session(catalog_url) as session, session.begin():
         load_seed(session)
-    assert session.scalar(select(func.count()).select_from(Service)) == before
+    assert count_services(catalog_url) == before
 
 
-def test_a_broken_seed_file_is_refused_and_changes_nothing(session, tmp_path: Path):
+def test_a_broken_seed_file_is_refused_and_changes_nothing(catalog_url, tmp_path: Path):
     broken = tmp_path / "seed"
-    (broken / "services").mkdir(parents=True)
-    for name in ("places.yml", "providers.yml", "helplines.yml"):
-        (broken / name).write_text((SEED_DIR / name).read_text())
-    (broken / "services" / "bad.yml").write_text(
+    shutil.copytree(SEED_DIR, broken)
+    # Sorted last, so the valid files before it have been merged when it fails.
+    (broken / "services" / "zz-broken.yml").write_text(
         yaml.safe_dump({"services": [{"id": "x", "type": "no_such_type", "name": {"fi": "X"}}]})
     )
-    before = session.scalar(select(func.count()).select_from(Service))
+    with new_session(catalog_url) as session, session.begin():
+        session.execute(delete(ServiceLocation))
+        session.execute(delete(Service))
+    before = count_services(catalog_url)
     with pytest.raises(SeedError, match="no_such_type"):
-        with session.begin():
+        with new_session(catalog_url) as session, session.begin():
             load_seed(session, broken)
-    assert session.scalar(select(func.count()).select_from(Service)) == before
+    assert count_services(catalog_url) == before
