@@ -88,6 +88,17 @@ def _place_question(session: Session, ctx: Context) -> str | None:
     return None
 
 
+def _add_way_on(session: Session, ctx: Context, texts: list[str]) -> dict[str, Any] | None:
+    """Append the family's perheneuvo and, when the place is not known well enough, ask it."""
+    contact_text, contact = _contact_text(session, ctx)
+    if contact_text:
+        texts.append(contact_text)
+    question = _place_question(session, ctx)
+    if question:
+        texts.append(question)
+    return contact
+
+
 def _shown(ranked: list[RankedService]) -> list[dict[str, str | None]]:
     return [{"service": r.service.id, "location": r.location.id if r.location else None} for r in ranked]
 
@@ -118,12 +129,7 @@ def route_answer(session: Session, ctx: Context) -> Answer:
     ]
     if len(items) > 1:
         texts.append(say("also", ctx.lang, names=", ".join(i["name"] for i in items[1:])))
-    contact_text, contact = _contact_text(session, ctx)
-    if contact_text:
-        texts.append(contact_text)
-    question = _place_question(session, ctx)
-    if question:
-        texts.append(question)
+    contact = _add_way_on(session, ctx, texts)
     message = payload("services", ctx.lang, place=ctx.place, services=items, contact=contact)
     return Answer(texts, message, shown=_shown(ranked))
 
@@ -189,6 +195,10 @@ def hours_answer(session: Session, ctx: Context) -> Answer:
     """ "Onko se auki lauantaina?": the hours of the service shown last, on the day asked."""
     shown = _shown_services(session, ctx.shown)
     if not shown:
+        # "Milloin perhekerho kokoontuu?" names its own need: answer that, with its hours.
+        routed = route_answer(session, ctx)
+        if routed.payload and routed.payload["kind"] == "services":
+            return routed
         return Answer([say("no_previous_service", ctx.lang)])
     service, location = shown[0]
     item = service_item(service, location, ctx.lang, ctx.now)
@@ -225,12 +235,7 @@ def contact_answer(session: Session, ctx: Context) -> Answer:
     texts = []
     if items and items[0].get("phone"):
         texts.append(say("call_service", ctx.lang, name=items[0]["name"], phone=items[0]["phone"]))
-    contact_text, contact = _contact_text(session, ctx)
-    if contact_text:
-        texts.append(contact_text)
-    question = _place_question(session, ctx)
-    if question:
-        texts.append(question)
+    contact = _add_way_on(session, ctx, texts)
     message = payload(
         "services" if items else "clarify", ctx.lang, place=ctx.place, services=items, contact=contact
     )

@@ -55,15 +55,17 @@ _PATTERNS: dict[str, list[str]] = {
     ],
     "poisoning": [
         r"myrkyt",
-        r"(soi|nielaisi|nielas|joi|otti) .{0,25}(pillere|tablet|laakke|pesuaine|"
-        r"lamppuoljy|sytytysnest|nikotiin|sieni|kemikaal|kloori|marjo)",
-        r"(swallowed|drank|ate|took) .{0,25}(pill|tablet|medicin|detergent|bleach|chemical|"
-        r"battery|nicotine|mushroom|cleaning)",
+        r"(soi|syonyt|nielaisi|nielaissut|nielas|joi|juonut|otti|ottanut|imeskeli) .{0,25}"
+        r"(pillere|tablet|laakke|pesuaine|tiskiaine|lamppuoljy|sytytysnest|nikotiin|sieni|"
+        r"kemikaal|kloori|marjo|paristo)",
+        r"(swallowed|drank|drunk|ate|eaten|took|taken) .{0,25}(pill|tablet|medicin|medication|"
+        r"detergent|bleach|chemical|battery|nicotine|mushroom|cleaning|cleaner|dishwasher|laundry)",
         r"poison",
         r"overdos",
         r"yliannostu",
         r"forgift",
-        r"(svalde|drack|at|tog) .{0,25}(tablett|piller|medicin|tvattmedel|klorin|kemikal)",
+        r"(svalt|svalde|druckit|drack|atit|at|tagit|tog) .{0,25}(tablett|piller|medicin|"
+        r"tvattmedel|rengoringsmedel|diskmedel|klorin|kemikal|lampolja|tandvatska|nikotin|batteri)",
     ],
     "child_danger": [
         r"ei hengit",
@@ -79,12 +81,13 @@ _PATTERNS: dict[str, list[str]] = {
         r"stopped breathing",
         r"unconscious",
         r"won'?t wake",
-        r"(child|son|daughter|kid|baby|toddler) .{0,20}(is )?missing",
+        r"(child|son|daughter|kid|baby|toddler|boy|girl|\d+ ?(year|yr)s?[ -]old) .{0,20}missing",
+        r"(has|have) gone missing",
         r"can'?t find (my|our) (child|son|daughter|kid|baby)",
         r"andas inte",
         r"medvetslos",
         r"vaknar inte",
-        r"(barn|son|dotter|bebis) .{0,20}(forsvunn|borta)",
+        r"(barn|son|dotter|bebis|pojke|flicka|\d+ ?-?aring\w*) .{0,20}(forsvunn|borta|saknas)",
         r"hittar inte (mitt|min|vart|var) (barn|son|dotter)",
     ],
 }

@@ -2,8 +2,8 @@
 
 Type fit first, then place, then the lowest sufficient service level (early support before
 specialist services, as the family-centre model asks). Type fit comes from the bot's intent
-classifier when there is one, and from the catalogue's own words (names, keywords,
-descriptions) by lemma, so a keyword that staff add is used at once.
+classifier when there is one, and from the catalogue's own words (names and keywords) by
+lemma, so a keyword that staff add is used at once.
 """
 
 from __future__ import annotations
@@ -28,10 +28,16 @@ TYPE_FIT_STEP = 0.1
 # A further type is offered beside the best only when it fits at least this well.
 ALTERNATIVE_MIN_SCORE = 0.08
 
+# Function words by lemma, folded like the query: they fit no service type.
 _STOPWORDS = frozenset(
-    "ja tai on ei se ne mä sä minä sinä me te he mun sun meidän olla voi mitä missä kuka "
-    "och eller är jag du vi de en ett att som i på för med the a an and or is are i you we "
-    "to of in for my our with what where who".split()
+    fold(word)
+    for word in (
+        "ja tai on ei se ne mä sä minä sinä me te he mun sun meidän olla voida saada mikä kuka "
+        "milloin miten miksi kun jos että kuin myös vai nyt vielä jo joku jokin tämä tuo "
+        "och eller är jag du vi de en ett att som i på för med vad var när hur vem kan få ha finns "
+        "the a an and or is are i you we to of in for my our with what where who when how can get "
+        "have do does there"
+    ).split()
 )
 
 
@@ -52,9 +58,10 @@ class RankedService:
 
 
 def _service_words(service: Service) -> Iterable[str]:
+    # Names and keywords only: descriptions' everyday words ("auki", "apua") fit every type
+    # and cost accuracy (bench/RESULTS.md, keyword-only routing).
     for lang in ("fi", "sv", "en"):
-        for field in ("name", "description"):
-            yield from lemmas(getattr(service, f"{field}_{lang}") or "", lang)
+        yield from lemmas(getattr(service, f"name_{lang}") or "", lang)
         for keyword in (service.keywords or {}).get(lang, []):
             yield from lemmas(keyword, lang)
 

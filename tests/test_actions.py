@@ -192,3 +192,13 @@ def test_a_municipality_added_to_the_catalogue_is_understood_in_the_next_message
         payload = payload_of(run(ActionRouteNeed(), tracker(text, "need_lastenneuvola"))[0])
         assert payload["municipality"] == "Jyväskylä"
         assert payload["services"][0]["id"] == "jkl-lastenneuvola"
+
+
+def test_opening_hours_without_history_answer_the_need_the_question_names(catalog_url):
+    messages, _ = run(ActionOpeningHours(), tracker("milloin perhekahvila on auki Juvalla?", "ask_hours"))
+    payload = payload_of(messages)
+    assert payload["services"][0]["type"] == "kohtaamispaikka"
+    assert payload["services"][0]["municipality"] == "Juva"
+    nothing_named, _ = run(ActionOpeningHours(), tracker("onko se auki lauantaina?", "ask_hours"))
+    assert not any(m.get("custom") for m in nothing_named)
+    assert "Kerro ensin" in texts_of(nothing_named)

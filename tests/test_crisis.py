@@ -24,6 +24,12 @@ from bot.crisis import crisis_kinds
         ("en löydä 4-vuotiasta mistään", "child_danger"),
         ("our son is missing", "child_danger"),
         ("min son andas inte", "child_danger"),
+        ("vår son har druckit diskmedel", "poisoning"),
+        ("the baby has eaten a dishwasher tablet", "poisoning"),
+        ("taapero on syönyt nappipariston", "poisoning"),
+        ("our 5 year old is missing since noon", "child_danger"),
+        ("my daughter has gone missing", "child_danger"),
+        ("vår 7-åring saknas", "child_danger"),
     ],
 )
 def test_immediate_danger_is_recognised(text, kind):
@@ -39,6 +45,8 @@ def test_immediate_danger_is_recognised(text, kind):
         "lapsi on ollut surullinen",
         "where can I get help with anger",
         "var finns barnrådgivningen i Åbo",
+        "16v joi alkoholia viikonloppuna, mistä apua",
+        "i miss my old job",
     ],
 )
 def test_ordinary_needs_and_past_events_are_not_a_crisis(text):
