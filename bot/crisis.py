@@ -14,14 +14,20 @@ from bot.text import fold
 
 KINDS = ("suicide", "violence", "poisoning", "child_danger")
 
-_NOW = r"(nyt|just|juuri|tal+a hetkel+a|heti|now|right now|nu|just nu|pa riktigt nu)"
+_NOW = r"\b(nyt|just|juuri|parhaillaan|tal+a hetkel+a|heti|now|right now|nu|just nu|pa riktigt nu)\b"
 
 _PATTERNS: dict[str, list[str]] = {
     "suicide": [
         r"itsemurh",
         r"tap(an|paa|pa) itse",
-        r"tappaa itse",
-        r"itseni tappa",
+        r"tappaa? (itse|itte)",
+        r"(itseni|itteni|itsensa|ittensa) tappa",
+        r"(en|ei) halua (enaa )?olla olemassa",
+        r"parempi ilman (minua|mua)",
+        r"hyvastikirje|jaahyvaiskirje|goodbye (letter|note)|suicide note|avskedsbrev",
+        r"(pillerit|tabletit|laakkeet) .{0,30}(ottaa|syoda) (ne )?kaikki",
+        r"take (them|the pills|all the pills) all|take all (the|my) (pills|tablets)",
+        r"ta (sitt|mitt|hennes|hans) liv|ta alla (tabletter|piller)|tanker ta alla",
         r"(haluan|haluun|halua|tekis mieli) kuol",
         r"en (halua|jaksa) (enaa )?(elaa|el[aä]a)",
         r"vahingoittaa itse",
@@ -29,9 +35,9 @@ _PATTERNS: dict[str, list[str]] = {
         r"hypata (sillalta|katolta|junan)",
         r"suicid",
         r"kill (my|him|her)sel",
-        r"end (my|it all|my life)",
+        r"end(ing)? (my|it all|his|her) (life|lives)|end it all",
         r"want(s)? to die",
-        r"don'?t want to live",
+        r"don'?t want to live(?! (at|with|in|there|here))",
         r"hurt (my|him|her)self",
         r"sjalvmord",
         r"ta livet av",
@@ -39,27 +45,35 @@ _PATTERNS: dict[str, list[str]] = {
         r"skada mig sjalv",
     ],
     "violence": [
-        r"(lyo|lyovat|hakkaa|hakkaavat|potkii|kuristaa|kuristi) .{0,30}" + _NOW,
-        _NOW + r" .{0,30}(lyo|hakkaa|potkii|kuristaa)",
+        r"(lyo|hakkaa|potki|kurist|riehu)\w* .{0,30}" + _NOW,
+        _NOW + r" .{0,30}(lyo|hakkaa|potki|kurist)",
         r"uhkaa? (tappaa|tapp|puukottaa|ampua)",
-        r"uhkailee (aseella|puukolla|veitsella)",
+        r"uhka(a|ilee) (aseella|puukolla|veitsella)",
+        r"kurist(i|aa)\b",
+        r"tunkeutu|murtautu|murtaa (sen|oven)",
+        r"uhkaa (meita|minua|mua|lapsia|tappaa)",
+        r"(on|oli) (puukko|veitsi|ase|kirves)\b|kirvee",
         r"(puukko|veitsi|ase) (kadessa|kourassa)",
         r"(tappaa|tappamaan) (minut|meidat|lapset|mut)",
         r"(is|are|keeps) (hitting|beating|choking|attacking)",
+        r"(hitting|beating|choking|attacking|strangling) .{0,20}" + _NOW,
+        r"(will|gonna|going to) kill (me|us|the kids|my)",
+        r"breaking in|threatening (me|us|to)",
         r"threaten\w* to kill",
         r"(has|with) a (knife|gun)",
         r"going to kill (me|us)",
-        r"(slar|sparkar|stryper) (mig|oss|barnen|henne|honom) " + _NOW,
+        r"(slar|sparkar|stryper|misshandlar) .{0,20}" + _NOW,
+        r"hotar (oss|mig|barnen|att)|ta sig in",
         r"hotar att doda",
         r"(har|med) (en )?(kniv|pistol)",
     ],
     "poisoning": [
         r"myrkyt",
-        r"(soi|syonyt|nielaisi|nielaissut|nielas|joi|juonut|otti|ottanut|imeskeli) .{0,25}"
+        r"(soi|syonyt|nieli|niellyt|nielaisi|nielaissut|nielas|joi|juonut|otti|ottanut|imeskeli) .{0,25}"
         r"(pillere|tablet|laakke|pesuaine|tiskiaine|lamppuoljy|sytytysnest|nikotiin|sieni|"
-        r"kemikaal|kloori|marjo|paristo)",
+        r"kemikaal|kloori|marjo|paristo|kapsel)",
         r"(swallowed|drank|drunk|ate|eaten|took|taken) .{0,25}(pill|tablet|medicin|medication|"
-        r"detergent|bleach|chemical|battery|nicotine|mushroom|cleaning|cleaner|dishwasher|laundry)",
+        r"detergent|bleach|chemical|battery|nicotine|mushroom|cleaning|cleaner|dishwasher|laundry|soap)",
         r"poison",
         r"overdos",
         r"yliannostu",
@@ -74,7 +88,24 @@ _PATTERNS: dict[str, list[str]] = {
         r"tajuton",
         r"tajuttom",
         r"ei reagoi",
-        r"(lapsi|poika|tytto|vauva|taapero|\d+ ?v\w*) .{0,20}(kadon|hukas|kateissa)",
+        # Signs that a child's breathing or consciousness is failing: a medical emergency.
+        r"sinert|siniset huulet|huulet (on )?sinis|(vauva|lapsi|taapero|poika|tytto) .{0,15}sininen",
+        r"lakkasi hengit|en saa .{0,15}heraamaan",
+        r"veltto",
+        r"kourist",
+        r"tukehtu",
+        r"ei saa (henkea|happea)",
+        r"turning blue|blue lips|(is|gone|went) (all )?limp",
+        r"seizure|convuls",
+        r"chok(ing|ed) on",
+        r"can'?t breathe",
+        r"(blir|ar) blatt?\b|bla lappar",
+        r"\bkramp(er|anfall)",
+        r"satt i halsen",
+        r"far inte luft",
+        r"(lapsi|poika|tytto|vauva|taapero|\d+ ?v\w*) .{0,20}(kadon|hukas|kateissa|havi(s|nn|ny))",
+        r"ei (ole |oo )?tull?(ut|u) .{0,20}kotiin",
+        r"ei loydy mistaan",
         r"(en loyda|ei loydy|hukassa|kateissa|kadonnut).{0,30}(lasta|lapsi|poika|poikaa|tytto|"
         r"tyttoa|vauva|taapero|\d+ ?-?v)",
         r"not breathing",
@@ -83,18 +114,35 @@ _PATTERNS: dict[str, list[str]] = {
         r"won'?t wake",
         r"(child|son|daughter|kid|baby|toddler|boy|girl|\d+ ?(year|yr)s?[ -]old) .{0,20}missing",
         r"(has|have) gone missing",
-        r"can'?t find (my|our) (child|son|daughter|kid|baby)",
+        r"can'?t find (my|our) (child|son|daughter|kid|baby|\d+ ?(year|yr))",
+        r"did ?n'?t come home|has ?n'?t come (home|back)",
         r"andas inte",
         r"medvetslos",
         r"vaknar inte",
         r"(barn|son|dotter|bebis|pojke|flicka|\d+ ?-?aring\w*) .{0,20}(forsvunn|borta|saknas)",
-        r"hittar inte (mitt|min|vart|var) (barn|son|dotter)",
+        r"hittar inte (mitt|min|vart|var) (barn|son|dotter|pojke|flicka|\d+ ?-?aring)",
+        r"inte kommit hem",
     ],
 }
 _COMPILED = {kind: [re.compile(p) for p in patterns] for kind, patterns in _PATTERNS.items()}
 
 
+# "No suicidal thoughts" tells the opposite; such a phrase is taken out before matching.
+_DENIED = re.compile(
+    r"\b(no|not|dont have|don't have|inga|inte|ei ole|ei oo|ilman)\b[^.,!?]{0,25}"
+    r"(suicid\w*|sjalvmord\w*|itsetuho\w*|itsemurha\w*|hurt (my|him|her)sel\w*)"
+)
+
+
+# "Nyt olen turvassa": the danger is over; the "now" in it must not make a past event urgent.
+_SAFE_NOW = re.compile(
+    r"\b(nyt|now|nu)\b (oon |olen |ollaan |olemme |i am |i'm |im |we are |ar jag |ar vi )?"
+    r"(turvassa|safe|trygg|i sakerhet)"
+)
+
+
 def crisis_kinds(text: str) -> list[str]:
     """The kinds of immediate danger the message shows signs of, in KINDS order."""
     folded = " ".join(fold(text).split())
+    folded = _SAFE_NOW.sub(" ", _DENIED.sub(" ", folded))
     return [kind for kind in KINDS if any(p.search(folded) for p in _COMPILED[kind])]

@@ -30,6 +30,11 @@ from bot.crisis import crisis_kinds
         ("our 5 year old is missing since noon", "child_danger"),
         ("my daughter has gone missing", "child_danger"),
         ("vår 7-åring saknas", "child_danger"),
+        ("taaperon huulet on siniset", "child_danger"),
+        ("vauva kouristelee", "child_danger"),
+        ("my baby is having a seizure", "child_danger"),
+        ("he is choking on a grape", "child_danger"),
+        ("bebisen har kramper", "child_danger"),
     ],
 )
 def test_immediate_danger_is_recognised(text, kind):
@@ -47,6 +52,10 @@ def test_immediate_danger_is_recognised(text, kind):
         "var finns barnrådgivningen i Åbo",
         "16v joi alkoholia viikonloppuna, mistä apua",
         "i miss my old job",
+        "isä löi äitiä viime vuonna, nyt ollaan turvassa mutta lapset pelkää",
+        "feeling low for months but no suicidal thoughts",
+        "vauvalla on ollut vatsakramppeja iltaisin",
+        "blåbärssoppa till barnen",
     ],
 )
 def test_ordinary_needs_and_past_events_are_not_a_crisis(text):
