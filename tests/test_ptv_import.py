@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import json
-import sqlite3
 import urllib.error
 from datetime import datetime
 from pathlib import Path
@@ -14,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from service_catalog.db import new_session
+from service_catalog.exchange import export_json
 from service_catalog.hours import HELSINKI, is_open_at
 from service_catalog.importers.common import SyncBrakeError
 from service_catalog.importers.ptv import (
@@ -50,9 +50,9 @@ def _channel(data: dict, channel_id: str) -> dict:
 
 
 def _dump(url: str) -> str:
-    """Every row of the database file, as SQL text."""
-    with sqlite3.connect(url.removeprefix("sqlite:///")) as connection:
-        return "\n".join(connection.iterdump())
+    """The whole catalogue as its JSON export (every table, every column)."""
+    with new_session(url) as session:
+        return export_json(session)
 
 
 def test_import_creates_services_and_locations_with_hours_as_ptv_gives_them(
