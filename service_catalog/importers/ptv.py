@@ -16,7 +16,8 @@ shape, see hours.py). Municipalities are found by their Statistics Finland code.
 
 The whole file is checked before anything is written and written in one transaction: a broken
 file changes nothing. The sync is mark-and-sweep: PTV services of the covered municipalities that
-are no longer in the file are deleted, but never more than `--max-delete-share` of them.
+are no longer in the file are deleted, but never more than `--max-delete-share` of them. Seed
+services, and PTV services that cover a whole region or the country, are never swept.
 
 Ids: the schema has no column for external ids (and this importer does not change the schema),
 so the PTV id is kept in our id: a service is `ptv-<service uuid>`, a location
