@@ -88,9 +88,24 @@ class Field:
         return self.localised or isinstance(self.columns[0].type, JSON)
 
 
+# The catalogue proper; staff accounts, tokens and audit entries never leave in an export.
+CATALOGUE_TABLES = (
+    "region",
+    "municipality",
+    "area",
+    "provider",
+    "helpline",
+    "service",
+    "service_location",
+    "contact",
+    "contact_municipality",
+    "contact_area",
+)
+
+
 def tables() -> list[Table]:
     """The catalogue's tables, parents before children."""
-    return list(Base.metadata.sorted_tables)
+    return [table for table in Base.metadata.sorted_tables if table.name in CATALOGUE_TABLES]
 
 
 def fields(table: Table) -> list[Field]:
