@@ -30,8 +30,12 @@ def variants() -> dict[str, dict]:
     plain["pipeline"][0] = {"name": "WhitespaceTokenizer"}
     no_chars = copy.deepcopy(ours)
     no_chars["pipeline"] = [c for c in ours["pipeline"] if c.get("analyzer") != "char_wb"]
+    small = copy.deepcopy(ours)
+    for component in small["pipeline"]:
+        if component["name"] == "DIETClassifier":
+            component.update(number_of_transformer_layers=0, epochs=40)
     return {"ours (lemmas + char n-grams)": ours, "whitespace tokens, no lemmas": plain,
-            "lemmas, no char n-grams": no_chars}
+            "lemmas, no char n-grams": no_chars, "ours, DIET without transformer, 40 epochs": small}
 
 
 def held_out() -> list[tuple[str, str]]:
