@@ -57,7 +57,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from service_catalog.db import new_session
-from service_catalog.importers.common import DEFAULT_MAX_DELETE_SHARE, check_brake, hours_problems
+from service_catalog.importers.common import (
+    DEFAULT_MAX_DELETE_SHARE,
+    check_brake,
+    hours_problems,
+    in_one_transaction,
+)
 from service_catalog.models import LANGUAGES, PROVIDER_KINDS, Base
 from service_catalog.taxonomy import service_types
 
@@ -453,14 +458,9 @@ def run_import(
 ) -> ExchangeReport:
     """One unit of work: read, check and import, then commit (or roll back on a dry run or error)."""
     data = read_export(path)
-    with new_session(database_url) as session:
-        report = import_catalogue(session, data, max_delete_share=max_delete_share)
-        report.dry_run = dry_run
-        if dry_run:
-            session.rollback()
-        else:
-            session.commit()
-    return report
+    return in_one_transaction(
+        database_url, dry_run, lambda session: import_catalogue(session, data, max_delete_share=max_delete_share)
+    )
 
 
 def run_export(path: Path, database_url: str | None = None) -> None:

@@ -1,12 +1,18 @@
-"""What every importer shares: the check of PTV-shaped hours and the brake on deletions."""
+"""What every importer shares: one unit of work, the check of PTV-shaped hours, the brake on deletions."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
+from sqlalchemy.orm import Session
+
+from service_catalog.db import new_session
 from service_catalog.hours import DAYS
+
+R = TypeVar("R")
 
 # Refuse an import that would delete more than this share of the rows it syncs: an empty or
 # truncated answer from a source must not empty the catalogue (django-munigeo's sync does the same).
@@ -14,6 +20,21 @@ DEFAULT_MAX_DELETE_SHARE = 0.25
 
 HOUR_TYPES = ("DaysOfTheWeek", "Exceptional", "OverMidnight")
 _TIME = re.compile(r"(\d{2}):(\d{2})(?::(\d{2}))?")
+
+
+def in_one_transaction(database_url: str | None, dry_run: bool, apply: Callable[[Session], R]) -> R:
+    """One unit of work: apply, then commit, or roll back on a dry run or any error.
+
+    The report `apply` returns is marked with `dry_run`, so what it says can be read right.
+    """
+    with new_session(database_url) as session:
+        report = apply(session)
+        report.dry_run = dry_run  # type: ignore[attr-defined]
+        if dry_run:
+            session.rollback()
+        else:
+            session.commit()
+    return report
 
 
 class SyncBrakeError(RuntimeError):

@@ -45,8 +45,12 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from service_catalog.db import new_session
-from service_catalog.importers.common import DEFAULT_MAX_DELETE_SHARE, check_brake, hours_problems
+from service_catalog.importers.common import (
+    DEFAULT_MAX_DELETE_SHARE,
+    check_brake,
+    hours_problems,
+    in_one_transaction,
+)
 from service_catalog.models import LANGUAGES, PROVIDER_KINDS, Municipality, Provider, Service, ServiceLocation
 from service_catalog.taxonomy import service_types
 
@@ -515,14 +519,9 @@ def run_import(
     max_delete_share: float = DEFAULT_MAX_DELETE_SHARE,
 ) -> Report:
     """One unit of work: import and commit, or roll back on a dry run or any error."""
-    with new_session(database_url) as session:
-        report = import_ptv(session, data, max_delete_share=max_delete_share)
-        report.dry_run = dry_run
-        if dry_run:
-            session.rollback()
-        else:
-            session.commit()
-    return report
+    return in_one_transaction(
+        database_url, dry_run, lambda session: import_ptv(session, data, max_delete_share=max_delete_share)
+    )
 
 
 # ---------------------------------------------------------------- fetching from the live API
