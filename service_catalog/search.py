@@ -71,7 +71,7 @@ _VOCABULARY: dict[tuple[str, object], frozenset[str]] = {}
 
 
 def service_vocabulary(service: Service) -> frozenset[str]:
-    key = (service.id, service.updated_at)
+    key = (service.id, (service.version, service.updated_at))
     if key not in _VOCABULARY:
         if len(_VOCABULARY) > 100_000:
             _VOCABULARY.clear()
@@ -130,7 +130,8 @@ def _location_for(service: Service, place: Place | None) -> ServiceLocation | No
             return 0
         return 1 if location.municipality_id == place.municipality_id else 2
 
-    return min(service.locations, key=closeness, default=None)
+    live = (location for location in service.locations if location.deleted_at is None)
+    return min(live, key=closeness, default=None)
 
 
 def _age_fits(service: Service, age: int | None) -> bool:
@@ -163,7 +164,8 @@ def route_need(
     limit: int = 3,
 ) -> list[RankedService]:
     """The services that best meet the need in `text`, best first, at most one per type."""
-    services = list(session.scalars(select(Service).options(*SERVICE_LOADS)))
+    # Soft-deleted services leave routing at once (staff edits need no restart).
+    services = list(session.scalars(select(Service).where(Service.deleted_at.is_(None)).options(*SERVICE_LOADS)))
     scores = combine_type_scores(classifier_scores, keyword_scores(services, text, lang))
     if not scores:
         return []
