@@ -17,7 +17,7 @@ ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 # "+358 40 123 4567", "+358 (0)9 310 1234", "09 2525 0111", "0800 147 111", "112", "116 111".
 _PHONE_INTERNATIONAL = re.compile(r"\+358(\(0\))?[1-9]\d{4,11}")
 _PHONE_NATIONAL = re.compile(r"0[1-9]\d{4,10}")
-_PHONE_SERVICE = re.compile(r"1\d{2,5}")
+_PHONE_SERVICE = re.compile(r"11\d{1,4}")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
 
 
