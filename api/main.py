@@ -7,7 +7,7 @@ from fastapi.responses import JSONResponse
 
 from api.deps import etag
 from api.routes import admin, auth, services, staff
-from service_catalog.admin import AdminError, Conflict, InvalidReference, NotFound, VersionMismatch
+from service_catalog.admin import AdminError, Conflict, InvalidData, NotFound, VersionMismatch
 
 app = FastAPI(
     title="Sähköinen perhekeskus API",
@@ -24,7 +24,7 @@ app.include_router(staff.tokens)
 ADMIN_ERROR_STATUS = {
     NotFound: status.HTTP_404_NOT_FOUND,
     Conflict: status.HTTP_409_CONFLICT,
-    InvalidReference: 422,
+    InvalidData: 422,
     VersionMismatch: status.HTTP_412_PRECONDITION_FAILED,
 }
 

@@ -16,12 +16,25 @@ from service_catalog.taxonomy import service_types
 from service_catalog.validation import check_email, check_id, check_phone, check_url, normalise_hours
 
 Language = Literal["fi", "sv", "en"]
-HoursIn = dict[str, Any] | list[dict[str, Any]]
 HOURS_HELP = (
     "PTV serviceHours entries, or the compact form "
     '{"weekly": {"mo-fr": "8:00-16:00", "sa": "10:00-14:00"}, '
     '"exceptional": [{"from": "2026-12-24", "to": "2026-12-26", "closed": true}]}'
 )
+
+
+class HoursIn(list):
+    """Opening hours in either shape, stored in PTV's (no coercion: a list is not read as a dict)."""
+
+    @classmethod
+    def __get_validators__(cls):  # type: ignore[no-untyped-def]
+        yield normalise_hours
+
+    @classmethod
+    def __modify_schema__(cls, field_schema: dict[str, Any]) -> None:
+        field_schema.update(
+            anyOf=[{"type": "object"}, {"type": "array", "items": {"type": "object"}}], description=HOURS_HELP
+        )
 
 
 class Strict(BaseModel):
@@ -30,10 +43,15 @@ class Strict(BaseModel):
         anystr_strip_whitespace = True
 
 
-def partial(model: type[BaseModel]) -> type[BaseModel]:
-    """`model` with every field optional (PATCH), its validators kept; null stays refused."""
-    namespace = {"__module__": model.__module__, "__qualname__": model.__name__.replace("Write", "Update")}
-    updated = type(model.__name__.replace("Write", "Update"), (model,), namespace)
+def partial(model: type[BaseModel], **overrides: Any) -> type[BaseModel]:
+    """`model` with every field optional (PATCH), its validators kept; null stays refused.
+
+    `overrides` retype fields, e.g. names whose Finnish part may be left out of a PATCH.
+    """
+    name = model.__name__.replace("Write", "Update")
+    namespace = {"__module__": model.__module__, "__qualname__": name, "__annotations__": overrides}
+    namespace.update(dict.fromkeys(overrides))
+    updated = type(name, (model,), namespace)
     for f in updated.__fields__.values():
         f.required = False
         f.default = None
@@ -47,9 +65,9 @@ class Names(Strict):
 
 
 class OptionalNames(Strict):
-    fi: constr(max_length=200) | None = None
-    sv: constr(max_length=200) | None = None
-    en: constr(max_length=200) | None = None
+    fi: constr(min_length=1, max_length=200) | None = None
+    sv: constr(min_length=1, max_length=200) | None = None
+    en: constr(min_length=1, max_length=200) | None = None
 
 
 class Texts(Strict):
@@ -85,10 +103,6 @@ def _id(value: str | None) -> str | None:
     return check_id(value) if value is not None else None
 
 
-def _hours(value: Any) -> list[dict[str, Any]]:
-    return normalise_hours(value)
-
-
 Ref = constr(max_length=64) | None
 
 
@@ -109,7 +123,6 @@ class LocationIn(Strict):
     _check_phone = validator("phone", allow_reuse=True)(_phone)
     _check_email = validator("email", allow_reuse=True)(_email)
     _check_url = validator("url", allow_reuse=True)(_url)
-    _check_hours = validator("hours", allow_reuse=True)(_hours)
 
 
 class ServiceWrite(Strict):
@@ -140,7 +153,7 @@ class ServiceCreate(ServiceWrite):
     _check_id = validator("id", allow_reuse=True)(_id)
 
 
-ServiceUpdate = partial(ServiceWrite)
+ServiceUpdate = partial(ServiceWrite, name=OptionalNames)
 
 
 class LocationPublic(BaseModel):
@@ -190,7 +203,6 @@ class ContactWrite(Strict):
 
     _check_phone = validator("phone", allow_reuse=True)(_phone)
     _check_email = validator("email", allow_reuse=True)(_email)
-    _check_hours = validator("hours", allow_reuse=True)(_hours)
 
 
 class ContactCreate(ContactWrite):
@@ -223,7 +235,7 @@ class MunicipalityCreate(MunicipalityWrite):
     _check_id = validator("id", allow_reuse=True)(_id)
 
 
-MunicipalityUpdate = partial(MunicipalityWrite)
+MunicipalityUpdate = partial(MunicipalityWrite, name=OptionalNames)
 
 
 class MunicipalityPublic(RowMeta):
@@ -245,7 +257,7 @@ class AreaCreate(AreaWrite):
     _check_id = validator("id", allow_reuse=True)(_id)
 
 
-AreaUpdate = partial(AreaWrite)
+AreaUpdate = partial(AreaWrite, name=OptionalNames)
 
 
 class AreaPublic(RowMeta):
@@ -264,7 +276,7 @@ class ProviderCreate(ProviderWrite):
     _check_id = validator("id", allow_reuse=True)(_id)
 
 
-ProviderUpdate = partial(ProviderWrite)
+ProviderUpdate = partial(ProviderWrite, name=OptionalNames)
 
 
 class ProviderPublic(RowMeta):
@@ -291,7 +303,7 @@ class HelplineCreate(HelplineWrite):
     _check_id = validator("id", allow_reuse=True)(_id)
 
 
-HelplineUpdate = partial(HelplineWrite)
+HelplineUpdate = partial(HelplineWrite, name=OptionalNames)
 
 
 class HelplinePublic(RowMeta):

@@ -57,7 +57,11 @@ class Conflict(AdminError):
     """The row exists already, is (not) deleted, or live rows still refer to it."""
 
 
-class InvalidReference(AdminError):
+class InvalidData(AdminError):
+    """The data break a rule of the catalogue (the API answers 422)."""
+
+
+class InvalidReference(InvalidData):
     """The data name a row that does not exist or is deleted."""
 
 
@@ -79,8 +83,10 @@ def _names(row: Any, field_name: str = "name") -> dict[str, str | None]:
     return {lang: getattr(row, f"{field_name}_{lang}") for lang in LANGUAGES}
 
 
-def _set_names(row: Any, names: dict[str, str | None] | None, field_name: str = "name") -> None:
+def _set_names(row: Any, names: dict[str, str | None] | None, field_name: str = "name", required: bool = False) -> None:
     names = names or {}
+    if required and not names.get("fi"):
+        raise InvalidData(f"{field_name}.fi (the Finnish {field_name}) is required")
     for lang in LANGUAGES:
         setattr(row, f"{field_name}_{lang}", names.get(lang))
 
@@ -209,7 +215,7 @@ def _apply_service(session: Session, s: Service, data: Data) -> None:
     s.languages = list(data.get("languages") or ["fi"])
     age = data.get("age") or {}
     s.min_age, s.max_age = age.get("min"), age.get("max")
-    _set_names(s, data["name"])
+    _set_names(s, data["name"], required=True)
     _set_names(s, data.get("description"), "description")
     s.keywords = data.get("keywords") or {}
     s.example_data = bool(data.get("example_data"))
@@ -250,23 +256,23 @@ def _apply_municipality(session: Session, m: Municipality, data: Data) -> None:
         if other is not None:
             raise Conflict(f"municipality code {code!r} is used by {other!r}")
     m.code, m.region_id = code, data["region"]
-    _set_names(m, data["name"])
+    _set_names(m, data["name"], required=True)
 
 
 def _apply_area(session: Session, a: Area, data: Data) -> None:
     _live(session, Municipality, data["municipality"], "municipality")
     a.municipality_id = data["municipality"]
     a.districts = list(data.get("districts") or [])
-    _set_names(a, data["name"])
+    _set_names(a, data["name"], required=True)
 
 
 def _apply_provider(session: Session, p: Provider, data: Data) -> None:
     p.kind = data["kind"]
-    _set_names(p, data["name"])
+    _set_names(p, data["name"], required=True)
 
 
 def _apply_helpline(session: Session, h: Helpline, data: Data) -> None:
-    _set_names(h, data["name"])
+    _set_names(h, data["name"], required=True)
     h.phone, h.hours = data["phone"], data.get("hours")
     h.crisis = list(data.get("crisis") or [])
     h.order = data.get("order", 100) if data.get("order") is not None else 100
