@@ -50,3 +50,64 @@ def catalog_url(seeded_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 def session(catalog_url: str) -> Iterator[Session]:
     with new_session(catalog_url) as session:
         yield session
+
+
+# --- staff API -----------------------------------------------------------------------------
+
+STAFF_PASSWORD = "correct horse battery staple"
+STAFF_ROLES = ("viewer", "editor", "admin")
+
+
+def add_staff(url: str) -> None:
+    """A viewer, an editor and an admin: `<role>@example.fi` with STAFF_PASSWORD."""
+    from api.security import create_user
+
+    with new_session(url) as session, session.begin():
+        for role in STAFF_ROLES:
+            create_user(session, f"{role}@example.fi", STAFF_PASSWORD, role=role, name=role.title())
+
+
+def staff_headers(url: str) -> dict[str, dict[str, str]]:
+    """Authorization headers by role, from tokens issued as /auth/token does."""
+    from sqlalchemy import select
+
+    from api.security import access_token_for
+    from service_catalog.staff import StaffUser
+
+    with new_session(url) as session:
+        users = session.scalars(select(StaffUser)).all()
+        return {u.role: {"Authorization": f"Bearer {access_token_for(u)[0]}"} for u in users}
+
+
+@pytest.fixture(scope="session")
+def staffed_db(seeded_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("staffed") / "staffed.sqlite3"
+    shutil.copy(seeded_db, path)
+    add_staff(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture
+def staff_url(staffed_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A fresh copy of the seeded catalogue with three staff accounts, made the default."""
+    path = tmp_path / "catalog.sqlite3"
+    shutil.copy(staffed_db, path)
+    url = f"sqlite:///{path}"
+    monkeypatch.setenv("PK_DATABASE_URL", url)
+    get_settings.cache_clear()
+    yield url
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def auth(staff_url: str) -> dict[str, dict[str, str]]:
+    return staff_headers(staff_url)
+
+
+@pytest.fixture
+def client(staff_url: str):  # type: ignore[no-untyped-def]
+    from fastapi.testclient import TestClient
+
+    from api.main import app
+
+    return TestClient(app)
