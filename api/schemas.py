@@ -32,6 +32,8 @@ class HoursIn(list):
 
     @classmethod
     def __modify_schema__(cls, field_schema: dict[str, Any]) -> None:
+        field_schema.pop("type", None)
+        field_schema.pop("items", None)
         field_schema.update(
             anyOf=[{"type": "object"}, {"type": "array", "items": {"type": "object"}}], description=HOURS_HELP
         )
