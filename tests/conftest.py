@@ -111,3 +111,82 @@ def client(staff_url: str):  # type: ignore[no-untyped-def]
     from api.main import app
 
     return TestClient(app)
+
+
+# --- PostgreSQL ----------------------------------------------------------------------------
+
+PG_HOST, PG_PORT, PG_DATABASE = "127.0.0.1", 5432, "test"
+
+
+def _pg_admin_connection():  # type: ignore[no-untyped-def]
+    """A connection to the `test` database as postgres or root (trust auth), or a skip."""
+    import psycopg2
+
+    errors = []
+    for user in ("postgres", "root"):
+        try:
+            connection = psycopg2.connect(
+                host=PG_HOST, port=PG_PORT, user=user, dbname=PG_DATABASE, connect_timeout=3
+            )
+        except psycopg2.Error as error:
+            errors.append(f"{user}: {str(error).strip()}")
+            continue
+        connection.autocommit = True
+        return user, connection
+    pytest.skip(
+        f"no PostgreSQL reachable at {PG_HOST}:{PG_PORT} (database {PG_DATABASE}, user postgres or root): "
+        + "; ".join(errors)
+    )
+
+
+def _pg_url(user: str, database: str) -> str:
+    return f"postgresql+psycopg2://{user}@{PG_HOST}:{PG_PORT}/{database}"
+
+
+@pytest.fixture(scope="module")
+def pg_template() -> Iterator[tuple]:
+    """A database migrated by Alembic, seeded, with the staff accounts: the template of each test's."""
+    import secrets
+
+    from service_catalog.db import get_engine
+
+    user, connection = _pg_admin_connection()
+    name = f"pk_template_{secrets.token_hex(4)}"
+    with connection.cursor() as cursor:
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    url = _pg_url(user, name)
+    try:
+        upgrade(url)
+        with new_session(url) as session, session.begin():
+            load_seed(session)
+        add_staff(url)
+        get_engine(url).dispose()  # a template must have no connections
+        yield user, name, connection
+    finally:
+        get_engine(url).dispose()
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.close()
+
+
+@pytest.fixture
+def pg_url(pg_template: tuple, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A fresh PostgreSQL copy of the seeded catalogue for one test, made the default."""
+    import secrets
+
+    from service_catalog.db import get_engine
+
+    user, template, connection = pg_template
+    name = f"pk_test_{secrets.token_hex(4)}"
+    with connection.cursor() as cursor:
+        cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    url = _pg_url(user, name)
+    monkeypatch.setenv("PK_DATABASE_URL", url)
+    get_settings.cache_clear()
+    try:
+        yield url
+    finally:
+        get_settings.cache_clear()
+        get_engine(url).dispose()
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
