@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
@@ -240,8 +241,10 @@ def _apply_contact(session: Session, c: Contact, data: Data) -> None:
     c.languages = list(data.get("languages") or ["fi"])
     c.hours = data.get("hours") or []
     c.example_data = bool(data.get("example_data"))
-    c.municipalities = [_live(session, Municipality, m, "municipality") for m in data.get("municipalities") or []]
-    c.areas = [_live(session, Area, a, "area") for a in data.get("areas") or []]
+    # dict.fromkeys: each place once, in the order given.
+    municipalities = dict.fromkeys(data.get("municipalities") or [])
+    c.municipalities = [_live(session, Municipality, m, "municipality") for m in municipalities]
+    c.areas = [_live(session, Area, a, "area") for a in dict.fromkeys(data.get("areas") or [])]
     municipality_ids = {m.id for m in c.municipalities}
     for area in c.areas:
         if area.municipality_id not in municipality_ids:
@@ -378,6 +381,9 @@ def _flush(session: Session) -> None:
         session.flush()
     except StaleDataError:
         raise VersionMismatch(None) from None
+    except IntegrityError as error:
+        # A safety net: the checks above should have named the problem already.
+        raise Conflict(f"the change does not fit the catalogue: {error.orig}") from None
 
 
 def _audit(session: Session, actor: Actor, entity: Entity, row: Any, action: str, before: Data | None) -> None:
@@ -437,10 +443,12 @@ def update(
     # One flush at the end, so the row gets one new version, not one per autoflush.
     with session.no_autoflush:
         entity.apply(session, row, merged)
-        if _changed(entity, row, before):
+        changed = _changed(entity, row, before)
+        if changed:
             _touch(row)
     _flush(session)
-    _audit(session, actor, entity, row, "update", before)
+    if changed:  # saving the row unchanged is no event: no new version, no entry
+        _audit(session, actor, entity, row, "update", before)
     return row
 
 

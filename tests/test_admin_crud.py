@@ -105,11 +105,13 @@ def test_every_crud_path(client, auth, path):
     assert restored.status_code == 200 and restored.json()["deleted_at"] is None
 
     history = client.get(f"{base}/{new['id']}/history", headers=auth["viewer"]).json()
-    assert [entry["action"] for entry in history] == ["create", "update", "update", "delete", "restore"]
+    # The PUT saved the row unchanged: no new version, no entry.
+    assert replaced.headers["etag"] == '"2"'
+    assert [entry["action"] for entry in history] == ["create", "update", "delete", "restore"]
     assert all(entry["actor"] == "user:editor@example.fi" for entry in history)
     assert history[0]["before"] is None and history[0]["after"]["id"] == new["id"]
     assert history[1]["after"][field] == value and history[1]["before"][field] != value
-    assert history[3]["after"]["deleted_at"] and not history[3]["before"]["deleted_at"]
+    assert history[2]["after"]["deleted_at"] and not history[2]["before"]["deleted_at"]
 
 
 def test_put_replaces_and_keeps_nested_locations_valid(client, auth):
@@ -270,7 +272,7 @@ def test_soft_delete_rules(client, auth):
 def test_audit_entries_record_who_what_and_when(client, auth, staff_url):
     token = client.post("/admin/tokens", json={"name": "ptv-sync", "role": "editor"}, headers=auth["admin"]).json()
     bearer = {"Authorization": f"Bearer {token['token']}", "If-Match": '"1"'}
-    assert client.patch("/admin/providers/eloisa", json={"kind": "sote"}, headers=bearer).status_code == 200
+    assert client.patch("/admin/providers/eloisa", json={"kind": "municipality"}, headers=bearer).status_code == 200
     log = client.get("/admin/audit", params={"entity": "provider"}, headers=auth["viewer"]).json()
     assert log[0]["actor"] == "token:ptv-sync" and log[0]["entity_id"] == "eloisa" and log[0]["action"] == "update"
     with new_session(staff_url) as session:
@@ -325,3 +327,9 @@ def test_patch_cannot_remove_what_is_required(client, auth):
         response = client.patch(url, json=patch, headers=headers)
         assert response.status_code == 422, (patch, response.text)
     assert client.get(url, headers=headers).json()["version"] == 1
+
+
+def test_a_place_named_twice_is_kept_once(client, auth):
+    body = {"id": "c2", "name": "X", "municipalities": ["mikkeli", "mikkeli"], "areas": []}
+    response = client.post("/admin/contacts", json=body, headers=auth["editor"])
+    assert response.status_code == 201 and response.json()["municipalities"] == ["mikkeli"]
