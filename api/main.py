@@ -7,6 +7,7 @@ from fastapi.responses import JSONResponse
 
 from api.deps import etag
 from api.routes import admin, auth, services, staff
+from api.staff_ui import mount_staff_ui
 from service_catalog.admin import AdminError, Conflict, InvalidData, NotFound, VersionMismatch
 
 app = FastAPI(
@@ -20,6 +21,7 @@ for router in admin.routers:
     app.include_router(router)
 app.include_router(staff.users)
 app.include_router(staff.tokens)
+mount_staff_ui(app)  # read-only browsing at /staff
 
 ADMIN_ERROR_STATUS = {
     NotFound: status.HTTP_404_NOT_FOUND,
