@@ -49,7 +49,9 @@ def current_principal(session: SessionDep, token: Annotated[str | None, Depends(
 def require_role(role: str) -> Callable[[Principal], Principal]:
     def check(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
         if not role_allows(principal.role, role):
-            raise HTTPException(status.HTTP_403_FORBIDDEN, f"this needs the {role} role; you are {principal.role}")
+            raise HTTPException(
+                status.HTTP_403_FORBIDDEN, f"this needs the {role} role; you are {principal.role}"
+            )
         return principal
 
     return check
@@ -68,7 +70,8 @@ def etag(version: int) -> str:
 
 def required_version(
     if_match: Annotated[
-        str | None, Header(description="the row's ETag (its version) as you read it; required to change the row")
+        str | None,
+        Header(description="the row's ETag (its version) as you read it; required to change the row"),
     ] = None,
 ) -> int:
     if if_match is None:
@@ -78,7 +81,9 @@ def required_version(
         )
     match = _ETAG.fullmatch(if_match)
     if not match:
-        raise HTTPException(status.HTTP_412_PRECONDITION_FAILED, f"If-Match {if_match!r} is not a version of this row")
+        raise HTTPException(
+            status.HTTP_412_PRECONDITION_FAILED, f"If-Match {if_match!r} is not a version of this row"
+        )
     return int(match[1])
 
 

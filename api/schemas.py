@@ -146,7 +146,9 @@ class ServiceWrite(Strict):
     @validator("type")
     def _known_type(cls, value: str) -> str:  # noqa: N805
         if value not in service_types():
-            raise ValueError(f"unknown service type {value!r}; the codes are in taxonomy.yml: {', '.join(service_types())}")
+            raise ValueError(
+                f"unknown service type {value!r}; the codes are in taxonomy.yml: {', '.join(service_types())}"
+            )
         return value
 
 
@@ -200,8 +202,12 @@ class ContactWrite(Strict):
     languages: list[Language] = Field(["fi"], min_items=1)
     hours: HoursIn | None = Field(None, description=HOURS_HELP)
     example_data: bool = False
-    municipalities: list[constr(max_length=64)] = Field(..., min_items=1, description="the places this perheneuvo serves")
-    areas: list[constr(max_length=64)] = Field([], description="only these areas of the municipalities; empty for all")
+    municipalities: list[constr(max_length=64)] = Field(
+        ..., min_items=1, description="the places this perheneuvo serves"
+    )
+    areas: list[constr(max_length=64)] = Field(
+        [], description="only these areas of the municipalities; empty for all"
+    )
 
     _check_phone = validator("phone", allow_reuse=True)(_phone)
     _check_email = validator("email", allow_reuse=True)(_email)
@@ -359,7 +365,9 @@ class StaffUserCreate(Strict):
 
 
 class ApiTokenCreate(Strict):
-    name: constr(min_length=1, max_length=200) = Field(..., description="what uses the token, e.g. 'ptv-sync'")
+    name: constr(min_length=1, max_length=200) = Field(
+        ..., description="what uses the token, e.g. 'ptv-sync'"
+    )
     role: Literal["viewer", "editor", "admin"] = "viewer"
 
 

@@ -66,7 +66,9 @@ def _normal_email(email: str) -> str:
     return email.strip().lower()
 
 
-def create_user(session: Session, email: str, password: str, *, role: str = "viewer", name: str | None = None) -> StaffUser:
+def create_user(
+    session: Session, email: str, password: str, *, role: str = "viewer", name: str | None = None
+) -> StaffUser:
     """A new staff account (the caller commits)."""
     email = _normal_email(email)
     if role not in ROLES:
@@ -128,7 +130,9 @@ def principal_for(session: Session, bearer: str) -> Principal | None:
         row.last_used_at = datetime.now(timezone.utc)
         return Principal("token", row.id, row.name, row.role)
     try:
-        claims = jwt.decode(bearer, get_settings().secret_key, algorithms=[JWT_ALGORITHM], options={"require": ["exp", "sub"]})
+        claims = jwt.decode(
+            bearer, get_settings().secret_key, algorithms=[JWT_ALGORITHM], options={"require": ["exp", "sub"]}
+        )
         user_id = int(claims["sub"])
     except (jwt.PyJWTError, ValueError):
         return None

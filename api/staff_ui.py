@@ -52,7 +52,9 @@ def _principal(token: str | None) -> Principal | None:
 class StaffSignIn(AuthenticationBackend):
     async def login(self, request: Request) -> bool:
         form = await request.form()
-        token = await run_in_threadpool(_sign_in, str(form.get("username", "")), str(form.get("password", "")))
+        token = await run_in_threadpool(
+            _sign_in, str(form.get("username", "")), str(form.get("password", ""))
+        )
         if token is None:
             return False
         request.session.update({"token": token})
@@ -87,8 +89,15 @@ class AdminOnly(ReadOnly):
 
 class ServiceView(ReadOnly, model=Service):
     name_plural = "Services"
-    column_list = [Service.id, Service.type, Service.name_fi, Service.municipality_id, Service.area_id,
-                   Service.version, Service.deleted_at]
+    column_list = [
+        Service.id,
+        Service.type,
+        Service.name_fi,
+        Service.municipality_id,
+        Service.area_id,
+        Service.version,
+        Service.deleted_at,
+    ]
     column_searchable_list = [Service.id, Service.name_fi, Service.type]
     column_sortable_list = [Service.id, Service.type, Service.name_fi, Service.municipality_id]
     column_details_exclude_list = [Service.provider, Service.municipality, Service.area]
@@ -96,23 +105,40 @@ class ServiceView(ReadOnly, model=Service):
 
 class LocationView(ReadOnly, model=ServiceLocation):
     name_plural = "Service locations"
-    column_list = [ServiceLocation.id, ServiceLocation.service_id, ServiceLocation.street_address,
-                   ServiceLocation.phone, ServiceLocation.deleted_at]
+    column_list = [
+        ServiceLocation.id,
+        ServiceLocation.service_id,
+        ServiceLocation.street_address,
+        ServiceLocation.phone,
+        ServiceLocation.deleted_at,
+    ]
     column_searchable_list = [ServiceLocation.id, ServiceLocation.street_address, ServiceLocation.phone]
     column_details_exclude_list = [ServiceLocation.service, ServiceLocation.municipality]
 
 
 class ContactView(ReadOnly, model=Contact):
     name_plural = "Perheneuvo contacts"
-    column_list = [Contact.id, Contact.name, Contact.phone, Contact.email, Contact.version, Contact.deleted_at]
+    column_list = [
+        Contact.id,
+        Contact.name,
+        Contact.phone,
+        Contact.email,
+        Contact.version,
+        Contact.deleted_at,
+    ]
     column_searchable_list = [Contact.id, Contact.name]
     column_details_exclude_list = [Contact.municipalities, Contact.areas]
 
 
 class MunicipalityView(ReadOnly, model=Municipality):
     name_plural = "Municipalities"
-    column_list = [Municipality.id, Municipality.code, Municipality.name_fi, Municipality.region_id,
-                   Municipality.deleted_at]
+    column_list = [
+        Municipality.id,
+        Municipality.code,
+        Municipality.name_fi,
+        Municipality.region_id,
+        Municipality.deleted_at,
+    ]
     column_searchable_list = [Municipality.id, Municipality.name_fi]
     column_details_exclude_list = [Municipality.region, Municipality.areas]
 
@@ -137,8 +163,14 @@ class HelplineView(ReadOnly, model=Helpline):
 
 class AuditView(ReadOnly, model=AuditEntry):
     name_plural = "Audit log"
-    column_list = [AuditEntry.at, AuditEntry.actor, AuditEntry.action, AuditEntry.entity, AuditEntry.entity_id,
-                   AuditEntry.version]
+    column_list = [
+        AuditEntry.at,
+        AuditEntry.actor,
+        AuditEntry.action,
+        AuditEntry.entity,
+        AuditEntry.entity_id,
+        AuditEntry.version,
+    ]
     column_searchable_list = [AuditEntry.entity_id, AuditEntry.actor]
     column_default_sort = [(AuditEntry.id, True)]
 
@@ -155,8 +187,18 @@ class ApiTokenView(AdminOnly, model=ApiToken):
     column_details_exclude_list = [ApiToken.token_hash]
 
 
-VIEWS = (ServiceView, LocationView, ContactView, MunicipalityView, AreaView, ProviderView, HelplineView,
-         AuditView, StaffUserView, ApiTokenView)
+VIEWS = (
+    ServiceView,
+    LocationView,
+    ContactView,
+    MunicipalityView,
+    AreaView,
+    ProviderView,
+    HelplineView,
+    AuditView,
+    StaffUserView,
+    ApiTokenView,
+)
 
 
 def mount_staff_ui(app: FastAPI) -> Admin:

@@ -84,7 +84,9 @@ def _names(row: Any, field_name: str = "name") -> dict[str, str | None]:
     return {lang: getattr(row, f"{field_name}_{lang}") for lang in LANGUAGES}
 
 
-def _set_names(row: Any, names: dict[str, str | None] | None, field_name: str = "name", required: bool = False) -> None:
+def _set_names(
+    row: Any, names: dict[str, str | None] | None, field_name: str = "name", required: bool = False
+) -> None:
     names = names or {}
     if required and not names.get("fi"):
         raise InvalidData(f"{field_name}.fi (the Finnish {field_name}) is required")
@@ -255,7 +257,9 @@ def _apply_municipality(session: Session, m: Municipality, data: Data) -> None:
     _live(session, Region, data["region"], "region")
     code = data.get("code")
     if code is not None:
-        other = session.scalar(select(Municipality.id).where(Municipality.code == code, Municipality.id != m.id))
+        other = session.scalar(
+            select(Municipality.id).where(Municipality.code == code, Municipality.id != m.id)
+        )
         if other is not None:
             raise Conflict(f"municipality code {code!r} is used by {other!r}")
     m.code, m.region_id = code, data["region"]
@@ -292,7 +296,9 @@ def _live_ids(session: Session, column: Any, *where: Any) -> list[str]:
 
 def _municipality_users(session: Session, m: Municipality) -> list[str]:
     contacts = session.scalars(
-        select(Contact.id).join(Contact.municipalities).where(Municipality.id == m.id, Contact.deleted_at.is_(None))
+        select(Contact.id)
+        .join(Contact.municipalities)
+        .where(Municipality.id == m.id, Contact.deleted_at.is_(None))
     )
     return (
         _live_ids(session, Service.id, Service.municipality_id == m.id)
@@ -336,7 +342,9 @@ ENTITIES: dict[str, Entity] = {
             _apply_contact,
             (selectinload(Contact.municipalities), selectinload(Contact.areas)),
         ),
-        Entity("municipality", Municipality, _municipality_data, _apply_municipality, users=_municipality_users),
+        Entity(
+            "municipality", Municipality, _municipality_data, _apply_municipality, users=_municipality_users
+        ),
         Entity("area", Area, _area_data, _apply_area, users=_area_users),
         Entity("provider", Provider, _provider_data, _apply_provider, users=_provider_users),
         Entity("helpline", Helpline, _helpline_data, _apply_helpline),
@@ -386,7 +394,9 @@ def _flush(session: Session) -> None:
         raise Conflict(f"the change does not fit the catalogue: {error.orig}") from None
 
 
-def _audit(session: Session, actor: Actor, entity: Entity, row: Any, action: str, before: Data | None) -> None:
+def _audit(
+    session: Session, actor: Actor, entity: Entity, row: Any, action: str, before: Data | None
+) -> None:
     session.add(
         AuditEntry(
             actor=actor.label,
@@ -429,7 +439,13 @@ def create(session: Session, entity: Entity, data: Data, actor: Actor) -> Any:
 
 
 def update(
-    session: Session, entity: Entity, row_id: str, data: Data, actor: Actor, *, expected_version: int | None,
+    session: Session,
+    entity: Entity,
+    row_id: str,
+    data: Data,
+    actor: Actor,
+    *,
+    expected_version: int | None,
     partial: bool = False,
 ) -> Any:
     """Replace the row's data (or, `partial`, only the fields given) if it is at `expected_version`."""
@@ -469,14 +485,18 @@ def _changed(entity: Entity, row: Any, before: Data) -> bool:
     return any(after.get(key) != before.get(key) for key in after)
 
 
-def soft_delete(session: Session, entity: Entity, row_id: str, actor: Actor, *, expected_version: int | None) -> Any:
+def soft_delete(
+    session: Session, entity: Entity, row_id: str, actor: Actor, *, expected_version: int | None
+) -> Any:
     row = get_row(session, entity, row_id)
     _check_version(row, expected_version)
     if row.deleted_at is not None:
         raise Conflict(f"{entity.name} {row_id!r} is deleted already")
     users = entity.users(session, row)
     if users:
-        raise Conflict(f"{entity.name} {row_id!r} is still used by {', '.join(users)}: change or delete those first")
+        raise Conflict(
+            f"{entity.name} {row_id!r} is still used by {', '.join(users)}: change or delete those first"
+        )
     before = record(entity, row)
     row.deleted_at = _now()
     _flush(session)
@@ -484,7 +504,9 @@ def soft_delete(session: Session, entity: Entity, row_id: str, actor: Actor, *, 
     return row
 
 
-def restore(session: Session, entity: Entity, row_id: str, actor: Actor, *, expected_version: int | None) -> Any:
+def restore(
+    session: Session, entity: Entity, row_id: str, actor: Actor, *, expected_version: int | None
+) -> Any:
     row = get_row(session, entity, row_id)
     _check_version(row, expected_version)
     if row.deleted_at is None:

@@ -165,7 +165,9 @@ def route_need(
 ) -> list[RankedService]:
     """The services that best meet the need in `text`, best first, at most one per type."""
     # Soft-deleted services leave routing at once (staff edits need no restart).
-    services = list(session.scalars(select(Service).where(Service.deleted_at.is_(None)).options(*SERVICE_LOADS)))
+    services = list(
+        session.scalars(select(Service).where(Service.deleted_at.is_(None)).options(*SERVICE_LOADS))
+    )
     scores = combine_type_scores(classifier_scores, keyword_scores(services, text, lang))
     if not scores:
         return []

@@ -23,7 +23,9 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
 
 def check_id(value: str) -> str:
     if not ID_PATTERN.fullmatch(value):
-        raise ValueError("an id is 1-64 characters: lower-case letters a-z, digits, '-' or '_', starting with a letter or digit")
+        raise ValueError(
+            "an id is 1-64 characters: lower-case letters a-z, digits, '-' or '_', starting with a letter or digit"
+        )
     return value
 
 
@@ -31,7 +33,9 @@ def check_phone(value: str) -> str:
     value = " ".join(value.split())
     digits = re.sub(r"[\s-]", "", value)
     if not (
-        _PHONE_INTERNATIONAL.fullmatch(digits) or _PHONE_NATIONAL.fullmatch(digits) or _PHONE_SERVICE.fullmatch(digits)
+        _PHONE_INTERNATIONAL.fullmatch(digits)
+        or _PHONE_NATIONAL.fullmatch(digits)
+        or _PHONE_SERVICE.fullmatch(digits)
     ):
         raise ValueError(
             f"{value!r} is not a Finnish phone number; write e.g. '+358 40 123 4567', '09 2525 0111', '0800 147 111' or '112'"

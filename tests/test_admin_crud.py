@@ -40,7 +40,12 @@ SAMPLES = {
         ("name", {"fi": "Vauvakahvila Kaneli", "sv": None, "en": "Baby family café"}),
     ),
     "contacts": (
-        {"id": "perheneuvo-testi", "name": "Testi Perheneuvo", "phone": "09 2525 0111", "municipalities": ["mikkeli"]},
+        {
+            "id": "perheneuvo-testi",
+            "name": "Testi Perheneuvo",
+            "phone": "09 2525 0111",
+            "municipalities": ["mikkeli"],
+        },
         {"email": "testi@example.fi"},
         ("email", "testi@example.fi"),
     ),
@@ -90,7 +95,9 @@ def test_every_crud_path(client, auth, path):
     assert patched.status_code == 200, patched.text
     assert patched.json()[field] == value and patched.headers["etag"] == '"2"'
 
-    replaced = client.put(f"{base}/{new['id']}", json=_body(patched.json()), headers={**editor, "If-Match": '"2"'})
+    replaced = client.put(
+        f"{base}/{new['id']}", json=_body(patched.json()), headers={**editor, "If-Match": '"2"'}
+    )
     assert replaced.status_code == 200, replaced.text
     assert replaced.json()[field] == value
 
@@ -135,7 +142,9 @@ def test_put_replaces_and_keeps_nested_locations_valid(client, auth):
         }
     ]
     response = client.put(
-        "/admin/services/mikkeli-lastenneuvola", json=body, headers={**auth["editor"], "If-Match": row.headers["etag"]}
+        "/admin/services/mikkeli-lastenneuvola",
+        json=body,
+        headers={**auth["editor"], "If-Match": row.headers["etag"]},
     )
     assert response.status_code == 200, response.text
     locations = response.json()["locations"]
@@ -155,7 +164,21 @@ def test_put_replaces_and_keeps_nested_locations_valid(client, auth):
         ({"locations": [{"hours": {"weekly": {"mo-fr": "8:00-26:00"}}}]}, "is not a time HH:MM"),
         ({"locations": [{"hours": {"weekly": {"mon-fri": "8:00-16:00"}}}]}, "unknown day range"),
         ({"locations": [{"hours": [{"serviceHourType": "Weekly"}]}]}, "serviceHourType"),
-        ({"locations": [{"hours": [{"serviceHourType": "DaysOfTheWeek", "openingHour": [{"dayFrom": "Mon", "from": "08:00", "to": "16:00"}]}]}]}, "weekday"),
+        (
+            {
+                "locations": [
+                    {
+                        "hours": [
+                            {
+                                "serviceHourType": "DaysOfTheWeek",
+                                "openingHour": [{"dayFrom": "Mon", "from": "08:00", "to": "16:00"}],
+                            }
+                        ]
+                    }
+                ]
+            },
+            "weekday",
+        ),
         ({"locations": [{"hours": "ma-pe 8-16"}]}, "hours"),
         ({"locations": [{"postal_code": "5010"}]}, "postal_code"),
         ({"age": {"min": 7, "max": 3}}, "min must not be above max"),
@@ -180,7 +203,11 @@ def test_bad_input_is_a_clear_422(client, auth, change, message):
     [
         ("contacts", {"id": "c1", "name": "X", "phone": "abc", "municipalities": ["mikkeli"]}, "phone"),
         ("contacts", {"id": "c1", "name": "X", "municipalities": []}, "municipalities"),
-        ("contacts", {"id": "c1", "name": "X", "municipalities": ["mikkeli"], "areas": ["turku-varissuo-lauste"]}, "not in the contact's"),
+        (
+            "contacts",
+            {"id": "c1", "name": "X", "municipalities": ["mikkeli"], "areas": ["turku-varissuo-lauste"]},
+            "not in the contact's",
+        ),
         ("municipalities", {"id": "m1", "code": "1234", "region": "etela-savo", "name": {"fi": "X"}}, "code"),
         ("municipalities", {"id": "m1", "region": "lappi", "name": {"fi": "X"}}, "unknown region"),
         ("areas", {"id": "a1", "municipality": "atlantis", "name": {"fi": "X"}}, "unknown municipality"),
@@ -197,7 +224,9 @@ def test_bad_input_for_other_entities(client, auth, path, body, message):
 
 def test_malformed_json_is_422_not_500(client, auth):
     response = client.post(
-        "/admin/services", content=b"{not json", headers={**auth["editor"], "Content-Type": "application/json"}
+        "/admin/services",
+        content=b"{not json",
+        headers={**auth["editor"], "Content-Type": "application/json"},
     )
     assert response.status_code == 422
 
@@ -218,10 +247,19 @@ def test_changes_need_if_match_and_a_current_version(client, auth):
     assert client.patch(url, json={"min_age": 1}, headers=editor).status_code in (422, 428)
     assert client.patch(url, json={"age": {"min": 1}}, headers=editor).status_code == 428
     assert client.delete(url, headers=editor).status_code == 428
-    assert client.put(url, json={"type": "lastenneuvola", "name": {"fi": "X"}}, headers=editor).status_code == 428
-    assert client.patch(url, json={"age": {"min": 1}}, headers={**editor, "If-Match": "banana"}).status_code == 412
+    assert (
+        client.put(url, json={"type": "lastenneuvola", "name": {"fi": "X"}}, headers=editor).status_code
+        == 428
+    )
+    assert (
+        client.patch(url, json={"age": {"min": 1}}, headers={**editor, "If-Match": "banana"}).status_code
+        == 412
+    )
     # Weak and unquoted forms of the same version are understood.
-    assert client.patch(url, json={"age": {"min": 1}}, headers={**editor, "If-Match": 'W/"1"'}).status_code == 200
+    assert (
+        client.patch(url, json={"age": {"min": 1}}, headers={**editor, "If-Match": 'W/"1"'}).status_code
+        == 200
+    )
     assert client.patch(url, json={"age": {"min": 0}}, headers={**editor, "If-Match": "2"}).status_code == 200
 
 
@@ -232,7 +270,9 @@ def test_two_editors_cannot_overwrite_each_other(client, auth):
     assert first == second == '"1"'
     ok = client.patch(url, json={"name": {"fi": "Neuvola A"}}, headers={**auth["editor"], "If-Match": first})
     assert ok.status_code == 200
-    late = client.patch(url, json={"name": {"fi": "Neuvola B"}}, headers={**auth["admin"], "If-Match": second})
+    late = client.patch(
+        url, json={"name": {"fi": "Neuvola B"}}, headers={**auth["admin"], "If-Match": second}
+    )
     assert late.status_code == 412
     assert late.headers["etag"] == '"2"' and "changed since you read it" in late.json()["detail"]
     assert client.get(url, headers=auth["viewer"]).json()["name"]["fi"] == "Neuvola A"
@@ -246,11 +286,25 @@ def test_a_write_racing_another_commit_is_refused(staff_url):
         admin.get_row(first, entity, "mikkeli-lastenneuvola")
         admin.get_row(second, entity, "mikkeli-lastenneuvola")
         second.commit()  # SQLite: let the first writer take the lock; the row stays in `second`
-        admin.update(first, entity, "mikkeli-lastenneuvola", {"age": {"min": 1}}, Actor("a"), expected_version=1, partial=True)
+        admin.update(
+            first,
+            entity,
+            "mikkeli-lastenneuvola",
+            {"age": {"min": 1}},
+            Actor("a"),
+            expected_version=1,
+            partial=True,
+        )
         first.commit()
         with pytest.raises(VersionMismatch):
             admin.update(
-                second, entity, "mikkeli-lastenneuvola", {"age": {"min": 2}}, Actor("b"), expected_version=1, partial=True
+                second,
+                entity,
+                "mikkeli-lastenneuvola",
+                {"age": {"min": 2}},
+                Actor("b"),
+                expected_version=1,
+                partial=True,
             )
 
 
@@ -265,16 +319,27 @@ def test_soft_delete_rules(client, auth):
     assert client.post(url + "/restore", headers={**editor, "If-Match": '"1"'}).status_code == 412
     assert client.post(url + "/restore", headers=editor).status_code == 200
     assert client.post(url + "/restore", headers=editor).status_code == 409
-    again = client.post("/admin/helplines", json={**SAMPLES["helplines"][0], "id": "hatanumero"}, headers=editor)
+    again = client.post(
+        "/admin/helplines", json={**SAMPLES["helplines"][0], "id": "hatanumero"}, headers=editor
+    )
     assert again.status_code == 409
 
 
 def test_audit_entries_record_who_what_and_when(client, auth, staff_url):
-    token = client.post("/admin/tokens", json={"name": "ptv-sync", "role": "editor"}, headers=auth["admin"]).json()
+    token = client.post(
+        "/admin/tokens", json={"name": "ptv-sync", "role": "editor"}, headers=auth["admin"]
+    ).json()
     bearer = {"Authorization": f"Bearer {token['token']}", "If-Match": '"1"'}
-    assert client.patch("/admin/providers/eloisa", json={"kind": "municipality"}, headers=bearer).status_code == 200
+    assert (
+        client.patch("/admin/providers/eloisa", json={"kind": "municipality"}, headers=bearer).status_code
+        == 200
+    )
     log = client.get("/admin/audit", params={"entity": "provider"}, headers=auth["viewer"]).json()
-    assert log[0]["actor"] == "token:ptv-sync" and log[0]["entity_id"] == "eloisa" and log[0]["action"] == "update"
+    assert (
+        log[0]["actor"] == "token:ptv-sync"
+        and log[0]["entity_id"] == "eloisa"
+        and log[0]["action"] == "update"
+    )
     with new_session(staff_url) as session:
         entry = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
         assert entry.api_token_id == token["id"] and entry.staff_user_id is None and entry.at is not None
@@ -288,7 +353,11 @@ def test_an_edit_is_in_the_bots_next_answer_and_a_deleted_service_never(client, 
 
     assert "mikkeli-lastenneuvola" not in routed("kaneliklubi")
     url = "/admin/services/mikkeli-lastenneuvola"
-    client.patch(url, json={"name": {"fi": "Kaneliklubi ja lastenneuvola"}}, headers={**auth["editor"], "If-Match": "1"})
+    client.patch(
+        url,
+        json={"name": {"fi": "Kaneliklubi ja lastenneuvola"}},
+        headers={**auth["editor"], "If-Match": "1"},
+    )
     assert routed("kaneliklubi")[0] == "mikkeli-lastenneuvola"
     assert "mikkeli-lastenneuvola" in routed("lastenneuvola")
     client.delete(url, headers={**auth["editor"], "If-Match": "2"})

@@ -45,7 +45,11 @@ def test_every_admin_operation_requires_the_bearer_token(spec):
 
 def test_changes_document_if_match_and_its_errors(spec):
     for path, method, operation in _operations(spec):
-        if not path.startswith("/admin/") or method not in ("put", "patch", "delete") or "{row_id}" not in path:
+        if (
+            not path.startswith("/admin/")
+            or method not in ("put", "patch", "delete")
+            or "{row_id}" not in path
+        ):
             continue
         headers = {p["name"]: p for p in operation["parameters"] if p["in"] == "header"}
         # Optional in the schema only so a missing one is answered 428, not 422.

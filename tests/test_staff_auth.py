@@ -38,7 +38,11 @@ def test_no_admin_path_answers_without_a_token(client):
 
 @pytest.mark.parametrize(
     "bearer",
-    ["nonsense", "pk_not-a-real-token", jwt.encode({"sub": "1", "exp": 9999999999}, "wrong key", algorithm="HS256")],
+    [
+        "nonsense",
+        "pk_not-a-real-token",
+        jwt.encode({"sub": "1", "exp": 9999999999}, "wrong key", algorithm="HS256"),
+    ],
 )
 def test_a_bad_token_is_401(client, bearer):
     response = client.get("/admin/services", headers={"Authorization": f"Bearer {bearer}"})
@@ -83,7 +87,12 @@ def test_roles(client, auth):
     for path in ("/admin/tokens", "/admin/users"):
         assert client.get(path, headers=auth["editor"]).status_code == 403
         assert client.get(path, headers=auth["admin"]).status_code == 200
-    assert client.patch(service, json={"age": {"min": 0}}, headers={**auth["admin"], "If-Match": "2"}).status_code == 200
+    assert (
+        client.patch(
+            service, json={"age": {"min": 0}}, headers={**auth["admin"], "If-Match": "2"}
+        ).status_code
+        == 200
+    )
 
 
 def test_a_deactivated_account_loses_access_at_once(client, auth):
@@ -100,7 +109,10 @@ def test_admin_adds_a_staff_account(client, auth):
     assert client.post("/admin/users", json=body, headers=auth["editor"]).status_code == 403
     assert client.post("/admin/users", json=body, headers=auth["admin"]).status_code == 201
     assert client.post("/admin/users", json=body, headers=auth["admin"]).status_code == 409
-    assert client.post("/admin/users", json={**body, "password": "short"}, headers=auth["admin"]).status_code == 422
+    assert (
+        client.post("/admin/users", json={**body, "password": "short"}, headers=auth["admin"]).status_code
+        == 422
+    )
     token = client.post("/auth/token", data={"username": body["email"], "password": body["password"]})
     assert token.status_code == 200
 
@@ -117,8 +129,14 @@ def test_api_tokens_are_shown_once_and_stored_hashed(client, auth, staff_url):
         assert token not in row.token_hash and len(row.token_hash) == 64
 
     bearer = {"Authorization": f"Bearer {token}"}
-    assert client.get("/auth/me", headers=bearer).json() == {"kind": "token", "name": "ptv-sync", "role": "editor"}
-    changed = client.patch("/admin/providers/eloisa", json={"kind": "sote"}, headers={**bearer, "If-Match": "1"})
+    assert client.get("/auth/me", headers=bearer).json() == {
+        "kind": "token",
+        "name": "ptv-sync",
+        "role": "editor",
+    }
+    changed = client.patch(
+        "/admin/providers/eloisa", json={"kind": "sote"}, headers={**bearer, "If-Match": "1"}
+    )
     assert changed.status_code == 200
     assert client.get("/admin/tokens", headers=bearer).status_code == 403  # an editor token is no admin
     assert client.get("/admin/tokens", headers=auth["admin"]).json()[0]["last_used_at"] is not None

@@ -54,33 +54,55 @@ def crud_router(
         rows = admin.list_rows(session, entity, include_deleted=include_deleted, limit=limit, offset=offset)
         return [admin.record(entity, row) for row in rows]
 
-    @router.get("/{row_id}", response_model=public_model, responses=ROW_ERRORS, summary=f"Get a {entity_name}")
+    @router.get(
+        "/{row_id}", response_model=public_model, responses=ROW_ERRORS, summary=f"Get a {entity_name}"
+    )
     def get_row(row_id: str, session: SessionDep, _user: CurrentUser, response: Response) -> dict[str, Any]:
         return answer(admin.get_row(session, entity, row_id), response)
 
     @router.post(
-        "", response_model=public_model, status_code=status.HTTP_201_CREATED, responses=WRITE_ERRORS,
+        "",
+        response_model=public_model,
+        status_code=status.HTTP_201_CREATED,
+        responses=WRITE_ERRORS,
         summary=f"Create a {entity_name}",
     )
-    def create_row(body: create_model, session: SessionDep, user: EditorUser, response: Response) -> dict[str, Any]:  # type: ignore[valid-type]
+    def create_row(
+        body: create_model, session: SessionDep, user: EditorUser, response: Response
+    ) -> dict[str, Any]:  # type: ignore[valid-type]
         row = admin.create(session, entity, body.dict(), user.actor)
         session.commit()
         response.headers["Location"] = f"{router.prefix}/{row.id}"
         return answer(row, response)
 
-    @router.put("/{row_id}", response_model=public_model, responses=WRITE_ERRORS, summary=f"Replace a {entity_name}")
+    @router.put(
+        "/{row_id}", response_model=public_model, responses=WRITE_ERRORS, summary=f"Replace a {entity_name}"
+    )
     def replace_row(
-        row_id: str, body: write_model, session: SessionDep, user: EditorUser, version: IfMatch, response: Response  # type: ignore[valid-type]
+        row_id: str,
+        body: write_model,
+        session: SessionDep,
+        user: EditorUser,
+        version: IfMatch,
+        response: Response,  # type: ignore[valid-type]
     ) -> dict[str, Any]:
         row = admin.update(session, entity, row_id, body.dict(), user.actor, expected_version=version)
         session.commit()
         return answer(row, response)
 
     @router.patch(
-        "/{row_id}", response_model=public_model, responses=WRITE_ERRORS, summary=f"Change some fields of a {entity_name}"
+        "/{row_id}",
+        response_model=public_model,
+        responses=WRITE_ERRORS,
+        summary=f"Change some fields of a {entity_name}",
     )
     def patch_row(
-        row_id: str, body: update_model, session: SessionDep, user: EditorUser, version: IfMatch, response: Response  # type: ignore[valid-type]
+        row_id: str,
+        body: update_model,
+        session: SessionDep,
+        user: EditorUser,
+        version: IfMatch,
+        response: Response,  # type: ignore[valid-type]
     ) -> dict[str, Any]:
         data = body.dict(exclude_unset=True)
         row = admin.update(session, entity, row_id, data, user.actor, expected_version=version, partial=True)
@@ -88,7 +110,10 @@ def crud_router(
         return answer(row, response)
 
     @router.delete(
-        "/{row_id}", response_model=public_model, responses=WRITE_ERRORS, summary=f"Soft-delete a {entity_name}"
+        "/{row_id}",
+        response_model=public_model,
+        responses=WRITE_ERRORS,
+        summary=f"Soft-delete a {entity_name}",
     )
     def delete_row(
         row_id: str, session: SessionDep, user: EditorUser, version: IfMatch, response: Response
@@ -98,7 +123,9 @@ def crud_router(
         return answer(row, response)
 
     @router.post(
-        "/{row_id}/restore", response_model=public_model, responses=WRITE_ERRORS,
+        "/{row_id}/restore",
+        response_model=public_model,
+        responses=WRITE_ERRORS,
         summary=f"Restore a soft-deleted {entity_name}",
     )
     def restore_row(
@@ -109,7 +136,9 @@ def crud_router(
         return answer(row, response)
 
     @router.get(
-        "/{row_id}/history", response_model=list[schemas.AuditEntryPublic], responses=ROW_ERRORS,
+        "/{row_id}/history",
+        response_model=list[schemas.AuditEntryPublic],
+        responses=ROW_ERRORS,
         summary=f"Who changed this {entity_name}, when and how",
     )
     def row_history(row_id: str, session: SessionDep, _user: CurrentUser) -> list[Any]:
@@ -119,28 +148,57 @@ def crud_router(
 
 
 services = crud_router(
-    "service", "services", schemas.ServiceCreate, schemas.ServiceWrite, schemas.ServiceUpdate, schemas.ServicePublic
+    "service",
+    "services",
+    schemas.ServiceCreate,
+    schemas.ServiceWrite,
+    schemas.ServiceUpdate,
+    schemas.ServicePublic,
 )
 contacts = crud_router(
-    "contact", "contacts", schemas.ContactCreate, schemas.ContactWrite, schemas.ContactUpdate, schemas.ContactPublic
+    "contact",
+    "contacts",
+    schemas.ContactCreate,
+    schemas.ContactWrite,
+    schemas.ContactUpdate,
+    schemas.ContactPublic,
 )
 municipalities = crud_router(
-    "municipality", "municipalities", schemas.MunicipalityCreate, schemas.MunicipalityWrite,
-    schemas.MunicipalityUpdate, schemas.MunicipalityPublic,
+    "municipality",
+    "municipalities",
+    schemas.MunicipalityCreate,
+    schemas.MunicipalityWrite,
+    schemas.MunicipalityUpdate,
+    schemas.MunicipalityPublic,
 )
-areas = crud_router("area", "areas", schemas.AreaCreate, schemas.AreaWrite, schemas.AreaUpdate, schemas.AreaPublic)
+areas = crud_router(
+    "area", "areas", schemas.AreaCreate, schemas.AreaWrite, schemas.AreaUpdate, schemas.AreaPublic
+)
 providers = crud_router(
-    "provider", "providers", schemas.ProviderCreate, schemas.ProviderWrite, schemas.ProviderUpdate,
+    "provider",
+    "providers",
+    schemas.ProviderCreate,
+    schemas.ProviderWrite,
+    schemas.ProviderUpdate,
     schemas.ProviderPublic,
 )
 helplines = crud_router(
-    "helpline", "helplines", schemas.HelplineCreate, schemas.HelplineWrite, schemas.HelplineUpdate,
+    "helpline",
+    "helplines",
+    schemas.HelplineCreate,
+    schemas.HelplineWrite,
+    schemas.HelplineUpdate,
     schemas.HelplinePublic,
 )
 audit = APIRouter(prefix="/admin/audit", tags=["admin: audit"])
 
 
-@audit.get("", response_model=list[schemas.AuditEntryPublic], responses=ERRORS, summary="The latest catalogue changes")
+@audit.get(
+    "",
+    response_model=list[schemas.AuditEntryPublic],
+    responses=ERRORS,
+    summary="The latest catalogue changes",
+)
 def audit_log(
     session: SessionDep,
     _user: CurrentUser,

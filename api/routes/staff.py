@@ -35,7 +35,9 @@ def add_user(body: StaffUserCreate, session: SessionDep, _admin: AdminUser) -> S
     return user
 
 
-@users.post("/{user_id}/deactivate", response_model=StaffUserPublic, responses={404: {"description": "no such user"}})
+@users.post(
+    "/{user_id}/deactivate", response_model=StaffUserPublic, responses={404: {"description": "no such user"}}
+)
 def deactivate_user(user_id: int, session: SessionDep, admin: AdminUser) -> StaffUser:
     """The account's tokens stop working at once."""
     user = session.get(StaffUser, user_id)
@@ -61,7 +63,9 @@ def add_token(body: ApiTokenCreate, session: SessionDep, admin: AdminUser) -> di
     return {**ApiTokenPublic.from_orm(row).dict(), "token": token}
 
 
-@tokens.delete("/{token_id}", response_model=ApiTokenPublic, responses={404: {"description": "no such token"}})
+@tokens.delete(
+    "/{token_id}", response_model=ApiTokenPublic, responses={404: {"description": "no such token"}}
+)
 def revoke_token(token_id: int, session: SessionDep, _admin: AdminUser) -> ApiToken:
     row = session.get(ApiToken, token_id)
     if row is None:
