@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, selectinload, with_loader_criteria
 
 from bot.text import fold, lemmas
 from service_catalog.models import Service, ServiceLocation
@@ -41,11 +41,15 @@ _STOPWORDS = frozenset(
 )
 
 
-# What an answer shows of a service, loaded up front (relationships are lazy="raise").
+# What an answer shows of a service, loaded up front (relationships are lazy="raise"); and
+# only live rows: soft-deleted services and locations drop out of every query that uses these
+# options, the follow-ups' "the service shown last" included.
 SERVICE_LOADS = (
     selectinload(Service.locations).selectinload(ServiceLocation.municipality),
     selectinload(Service.provider),
     selectinload(Service.municipality),
+    with_loader_criteria(Service, lambda cls: cls.deleted_at.is_(None), include_aliases=True),
+    with_loader_criteria(ServiceLocation, lambda cls: cls.deleted_at.is_(None), include_aliases=True),
 )
 
 

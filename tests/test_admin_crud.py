@@ -402,3 +402,19 @@ def test_a_place_named_twice_is_kept_once(client, auth):
     body = {"id": "c2", "name": "X", "municipalities": ["mikkeli", "mikkeli"], "areas": []}
     response = client.post("/admin/contacts", json=body, headers=auth["editor"])
     assert response.status_code == 201 and response.json()["municipalities"] == ["mikkeli"]
+
+
+def test_a_follow_up_never_shows_a_deleted_service(client, auth, staff_url):
+    """The bot's follow-ups load "the service shown last" with SERVICE_LOADS: deleted ones drop out."""
+    from service_catalog.models import Service
+    from service_catalog.search import SERVICE_LOADS
+
+    def shown(ids: list[str]) -> list[str]:
+        with new_session(staff_url) as session:
+            query = select(Service).where(Service.id.in_(ids)).options(*SERVICE_LOADS)
+            return sorted(s.id for s in session.scalars(query))
+
+    ids = ["mikkeli-lastenneuvola", "mikkeli-aitiysneuvola"]
+    assert shown(ids) == sorted(ids)
+    client.delete("/admin/services/mikkeli-lastenneuvola", headers={**auth["editor"], "If-Match": "1"})
+    assert shown(ids) == ["mikkeli-aitiysneuvola"]

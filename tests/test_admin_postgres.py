@@ -11,6 +11,7 @@ from sqlalchemy import text
 
 from service_catalog.db import new_session
 from tests.test_admin_crud import (  # noqa: F401  (collected here to run on PostgreSQL)
+    test_a_follow_up_never_shows_a_deleted_service,
     test_a_write_racing_another_commit_is_refused,
     test_an_edit_is_in_the_bots_next_answer_and_a_deleted_service_never,
     test_audit_entries_record_who_what_and_when,
