@@ -2,12 +2,40 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, status
+from fastapi.responses import JSONResponse
 
-from api.routes import services
+from api.deps import etag
+from api.routes import admin, auth, services, staff
+from api.staff_ui import mount_staff_ui
+from service_catalog.admin import AdminError, Conflict, InvalidData, NotFound, VersionMismatch
 
-app = FastAPI(title="Sähköinen perhekeskus API", version="0.1.0")
+app = FastAPI(
+    title="Sähköinen perhekeskus API",
+    version="0.2.0",
+    description="Public catalogue search, and the catalogue administration for staff (`/admin`, Bearer token).",
+)
 app.include_router(services.router)
+app.include_router(auth.router)
+for router in admin.routers:
+    app.include_router(router)
+app.include_router(staff.users)
+app.include_router(staff.tokens)
+mount_staff_ui(app)  # read-only browsing at /staff
+
+ADMIN_ERROR_STATUS = {
+    NotFound: status.HTTP_404_NOT_FOUND,
+    Conflict: status.HTTP_409_CONFLICT,
+    InvalidData: 422,
+    VersionMismatch: status.HTTP_412_PRECONDITION_FAILED,
+}
+
+
+@app.exception_handler(AdminError)
+def admin_error(_request: Request, error: AdminError) -> JSONResponse:
+    code = next((c for kind, c in ADMIN_ERROR_STATUS.items() if isinstance(error, kind)), 400)
+    headers = {"ETag": etag(error.current)} if isinstance(error, VersionMismatch) and error.current else None
+    return JSONResponse({"detail": str(error)}, status_code=code, headers=headers)
 
 
 @app.get("/health", tags=["health"])

@@ -16,7 +16,7 @@ def perheneuvo_for(session: Session, place: Place | None) -> Contact | None:
     contacts = session.scalars(
         select(Contact)
         .join(Contact.municipalities)
-        .where(Municipality.id == place.municipality_id)
+        .where(Municipality.id == place.municipality_id, Contact.deleted_at.is_(None))
         .options(selectinload(Contact.areas), selectinload(Contact.municipalities))
         .order_by(Contact.id)
     ).all()
@@ -32,7 +32,9 @@ def perheneuvo_for(session: Session, place: Place | None) -> Contact | None:
 
 def helplines_for(session: Session, kinds: list[str]) -> list[Helpline]:
     """112 first, then the lines that fit the crisis kinds; every line when no kind is known."""
-    lines = session.scalars(select(Helpline).order_by(Helpline.order, Helpline.id)).all()
+    lines = session.scalars(
+        select(Helpline).where(Helpline.deleted_at.is_(None)).order_by(Helpline.order, Helpline.id)
+    ).all()
     if not kinds:
         return list(lines)
     wanted = set(kinds) | {"any"}

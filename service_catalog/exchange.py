@@ -113,10 +113,15 @@ def tables() -> list[Table]:
     return [table for table in Base.metadata.sorted_tables if table.name in CATALOGUE_TABLES]
 
 
+# Bookkeeping columns of the Editable mixin go last, so a file reads from its id on.
+_BOOKKEEPING = ("version", "deleted_at")
+
+
 def fields(table: Table) -> list[Field]:
     names = set(table.columns.keys())
     result = []
-    for column in table.columns:
+    columns = sorted(table.columns, key=lambda column: column.name in _BOOKKEEPING)
+    for column in columns:
         base, _, lang = column.name.rpartition("_")
         if lang in LANGUAGES and all(f"{base}_{other}" in names for other in LANGUAGES):
             if lang == LANGUAGES[0]:

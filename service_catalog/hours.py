@@ -16,6 +16,7 @@ OverMidnight entry, runs into the next day.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -115,3 +116,42 @@ def next_opening(hours: Iterable[Entry], after: datetime, horizon_days: int = 14
             if start > local:
                 return start
     return None
+
+
+HOUR_TYPES = ("DaysOfTheWeek", "Exceptional", "OverMidnight")
+_CLOCK = re.compile(r"([01]\d|2[0-3]):[0-5]\d|24:00")
+
+
+def check_service_hours(entries: Any) -> list[Entry]:
+    """`entries` if they are PTV serviceHours this module can read, else ValueError saying why."""
+    if not isinstance(entries, list):
+        raise ValueError("hours must be a list of PTV serviceHours entries or the compact weekly form")
+    for n, entry in enumerate(entries, 1):
+        where = f"hours entry {n}"
+        if not isinstance(entry, dict):
+            raise ValueError(f"{where}: not an object")
+        if entry.get("serviceHourType") not in HOUR_TYPES:
+            raise ValueError(f"{where}: serviceHourType must be one of {', '.join(HOUR_TYPES)}")
+        for key in ("validFrom", "validTo"):
+            value = entry.get(key)
+            try:
+                if value is not None:
+                    date.fromisoformat(str(value)[:10])
+            except ValueError:
+                raise ValueError(f"{where}: {key} {value!r} is not a date (YYYY-MM-DD)") from None
+        for key in ("isClosed", "isAlwaysOpen"):
+            if not isinstance(entry.get(key, False), bool):
+                raise ValueError(f"{where}: {key} must be true or false")
+        openings = entry.get("openingHour") or []
+        if not isinstance(openings, list):
+            raise ValueError(f"{where}: openingHour must be a list")
+        for opening in openings:
+            if not isinstance(opening, dict):
+                raise ValueError(f"{where}: an openingHour is not an object")
+            for key in ("dayFrom", "dayTo"):
+                if opening.get(key) is not None and opening[key] not in DAYS:
+                    raise ValueError(f"{where}: {key} must be a weekday name ({', '.join(DAYS)}) or null")
+            for key in ("from", "to"):
+                if not isinstance(opening.get(key), str) or not _CLOCK.fullmatch(opening[key]):
+                    raise ValueError(f"{where}: {key} {opening.get(key)!r} is not a time HH:MM")
+    return entries

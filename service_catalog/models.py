@@ -21,7 +21,7 @@ from sqlalchemy import (
     Table,
     Text,
 )
-from sqlalchemy.orm import declarative_base, relationship
+from sqlalchemy.orm import declarative_base, declared_attr, relationship
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -39,6 +39,26 @@ PROVIDER_KINDS = ("sote", "municipality", "ngo", "parish", "kela", "company")
 
 def _now() -> datetime:
     return datetime.now(timezone.utc)
+
+
+class Editable:
+    """Mixin for rows staff edit: a version for optimistic concurrency and a soft delete.
+
+    SQLAlchemy checks the version on every UPDATE (`version_id_col`), so two writers who read
+    the same version cannot both commit; the API exposes it as the ETag.
+    """
+
+    version = Column(Integer, nullable=False, default=1, server_default="1")
+    # Soft delete: the row stays (with its history) but leaves search, places and routing.
+    deleted_at = Column(DateTime(timezone=True), index=True)
+
+    @declared_attr
+    def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805
+        return {"version_id_col": cls.version}
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
 
 
 class Localised:
@@ -59,7 +79,7 @@ class Region(Base, Localised):
     municipalities = relationship("Municipality", back_populates="region", lazy="raise")
 
 
-class Municipality(Base, Localised):
+class Municipality(Base, Editable, Localised):
     __tablename__ = "municipality"
     id = Column(String(64), primary_key=True)
     code = Column(String(3), unique=True)
@@ -71,7 +91,7 @@ class Municipality(Base, Localised):
     areas = relationship("Area", back_populates="municipality", lazy="raise")
 
 
-class Area(Base, Localised):
+class Area(Base, Editable, Localised):
     """A part of a municipality with its own family-centre network (e.g. Turku's ten areas)."""
 
     __tablename__ = "area"
@@ -85,7 +105,7 @@ class Area(Base, Localised):
     municipality = relationship("Municipality", back_populates="areas", lazy="raise")
 
 
-class Provider(Base, Localised):
+class Provider(Base, Editable, Localised):
     __tablename__ = "provider"
     id = Column(String(64), primary_key=True)
     kind = Column(String(20), nullable=False)
@@ -94,7 +114,7 @@ class Provider(Base, Localised):
     name_en = Column(String(200))
 
 
-class Service(Base, Localised):
+class Service(Base, Editable, Localised):
     __tablename__ = "service"
     id = Column(String(64), primary_key=True)
     type = Column(String(40), nullable=False, index=True)
@@ -127,7 +147,7 @@ class Service(Base, Localised):
     )
 
 
-class ServiceLocation(Base, Localised):
+class ServiceLocation(Base, Editable, Localised):
     """A place or channel where the service is given: address, phone, hours."""
 
     __tablename__ = "service_location"
@@ -171,7 +191,7 @@ contact_area = Table(
 )
 
 
-class Contact(Base):
+class Contact(Base, Editable):
     """A named perheneuvo: the one door of the family-centre network for some places."""
 
     __tablename__ = "contact"
@@ -186,7 +206,7 @@ class Contact(Base):
     areas = relationship("Area", secondary=contact_area, lazy="raise")
 
 
-class Helpline(Base, Localised):
+class Helpline(Base, Editable, Localised):
     __tablename__ = "helpline"
     id = Column(String(64), primary_key=True)
     name_fi = Column(String(200), nullable=False)

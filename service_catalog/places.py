@@ -45,12 +45,17 @@ def _names(row: Municipality | Area) -> set[str]:
 def place_index(session: Session) -> dict[str, Place]:
     """Folded name (or one word of it) -> place; areas after municipalities."""
     index: dict[str, Place] = {}
-    municipalities = {m.id: m for m in session.scalars(select(Municipality))}
+    # Soft-deleted places are not understood; an area of a deleted municipality neither.
+    municipalities = {
+        m.id: m for m in session.scalars(select(Municipality).where(Municipality.deleted_at.is_(None)))
+    }
     for mun in municipalities.values():
         for name in _names(mun):
             index[name] = Place(mun.id, mun.name_fi, mun.region_id)
-    for area in session.scalars(select(Area)):
-        mun = municipalities[area.municipality_id]
+    for area in session.scalars(select(Area).where(Area.deleted_at.is_(None))):
+        mun = municipalities.get(area.municipality_id)
+        if mun is None:
+            continue
         place = Place(mun.id, mun.name_fi, mun.region_id, area.id, area.name_fi)
         names = _names(area) | {fold(d) for d in area.districts or []}
         # "Varissuo-Lauste" is also "Varissuo" and "Lauste".

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, selectinload, with_loader_criteria
 
 from bot.text import fold, lemmas
 from service_catalog.models import Service, ServiceLocation
@@ -41,11 +41,15 @@ _STOPWORDS = frozenset(
 )
 
 
-# What an answer shows of a service, loaded up front (relationships are lazy="raise").
+# What an answer shows of a service, loaded up front (relationships are lazy="raise"); and
+# only live rows: soft-deleted services and locations drop out of every query that uses these
+# options, the follow-ups' "the service shown last" included.
 SERVICE_LOADS = (
     selectinload(Service.locations).selectinload(ServiceLocation.municipality),
     selectinload(Service.provider),
     selectinload(Service.municipality),
+    with_loader_criteria(Service, lambda cls: cls.deleted_at.is_(None), include_aliases=True),
+    with_loader_criteria(ServiceLocation, lambda cls: cls.deleted_at.is_(None), include_aliases=True),
 )
 
 
@@ -71,7 +75,7 @@ _VOCABULARY: dict[tuple[str, object], frozenset[str]] = {}
 
 
 def service_vocabulary(service: Service) -> frozenset[str]:
-    key = (service.id, service.updated_at)
+    key = (service.id, (service.version, service.updated_at))
     if key not in _VOCABULARY:
         if len(_VOCABULARY) > 100_000:
             _VOCABULARY.clear()
@@ -130,7 +134,8 @@ def _location_for(service: Service, place: Place | None) -> ServiceLocation | No
             return 0
         return 1 if location.municipality_id == place.municipality_id else 2
 
-    return min(service.locations, key=closeness, default=None)
+    live = (location for location in service.locations if location.deleted_at is None)
+    return min(live, key=closeness, default=None)
 
 
 def _age_fits(service: Service, age: int | None) -> bool:
@@ -163,7 +168,10 @@ def route_need(
     limit: int = 3,
 ) -> list[RankedService]:
     """The services that best meet the need in `text`, best first, at most one per type."""
-    services = list(session.scalars(select(Service).options(*SERVICE_LOADS)))
+    # Soft-deleted services leave routing at once (staff edits need no restart).
+    services = list(
+        session.scalars(select(Service).where(Service.deleted_at.is_(None)).options(*SERVICE_LOADS))
+    )
     scores = combine_type_scores(classifier_scores, keyword_scores(services, text, lang))
     if not scores:
         return []

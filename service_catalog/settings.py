@@ -5,12 +5,24 @@ Read from the environment (and `.env`) with embedded defaults, so a new user nee
 
 from __future__ import annotations
 
+import logging
+import secrets
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseSettings
+from pydantic import BaseSettings, validator
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+log = logging.getLogger(__name__)
+
+
+@lru_cache
+def _process_secret() -> str:
+    log.warning(
+        "PK_SECRET_KEY is not set: staff sign-in tokens use a random key that lasts until this "
+        "process ends. Set PK_SECRET_KEY (e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`) in production."
+    )
+    return secrets.token_urlsafe(48)
 
 
 class Settings(BaseSettings):
@@ -19,6 +31,14 @@ class Settings(BaseSettings):
     # How many services one routing answer lists (best first).
     max_services: int = 3
     rasa_url: str = "http://localhost:5005"
+    # Signs staff access tokens (JWT, HS256). No default that works in production: when unset,
+    # a random key per process (tokens die with the process) and a warning.
+    secret_key: str = ""
+    access_token_minutes: int = 60
+
+    @validator("secret_key", always=True)
+    def _secret_or_random(cls, value: str) -> str:  # noqa: N805
+        return value or _process_secret()
 
     class Config:
         env_file = REPO_ROOT / ".env"

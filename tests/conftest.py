@@ -50,3 +50,143 @@ def catalog_url(seeded_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 def session(catalog_url: str) -> Iterator[Session]:
     with new_session(catalog_url) as session:
         yield session
+
+
+# --- staff API -----------------------------------------------------------------------------
+
+STAFF_PASSWORD = "correct horse battery staple"
+STAFF_ROLES = ("viewer", "editor", "admin")
+
+
+def add_staff(url: str) -> None:
+    """A viewer, an editor and an admin: `<role>@example.fi` with STAFF_PASSWORD."""
+    from api.security import create_user
+
+    with new_session(url) as session, session.begin():
+        for role in STAFF_ROLES:
+            create_user(session, f"{role}@example.fi", STAFF_PASSWORD, role=role, name=role.title())
+
+
+def staff_headers(url: str) -> dict[str, dict[str, str]]:
+    """Authorization headers by role, from tokens issued as /auth/token does."""
+    from sqlalchemy import select
+
+    from api.security import access_token_for
+    from service_catalog.staff import StaffUser
+
+    with new_session(url) as session:
+        users = session.scalars(select(StaffUser)).all()
+        return {u.role: {"Authorization": f"Bearer {access_token_for(u)[0]}"} for u in users}
+
+
+@pytest.fixture(scope="session")
+def staffed_db(seeded_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("staffed") / "staffed.sqlite3"
+    shutil.copy(seeded_db, path)
+    add_staff(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture
+def staff_url(staffed_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A fresh copy of the seeded catalogue with three staff accounts, made the default."""
+    path = tmp_path / "catalog.sqlite3"
+    shutil.copy(staffed_db, path)
+    url = f"sqlite:///{path}"
+    monkeypatch.setenv("PK_DATABASE_URL", url)
+    get_settings.cache_clear()
+    yield url
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def auth(staff_url: str) -> dict[str, dict[str, str]]:
+    return staff_headers(staff_url)
+
+
+@pytest.fixture
+def client(staff_url: str):  # type: ignore[no-untyped-def]
+    from fastapi.testclient import TestClient
+
+    from api.main import app
+
+    return TestClient(app)
+
+
+# --- PostgreSQL ----------------------------------------------------------------------------
+
+PG_HOST, PG_PORT, PG_DATABASE = "127.0.0.1", 5432, "test"
+
+
+def _pg_admin_connection():  # type: ignore[no-untyped-def]
+    """A connection to the `test` database as postgres or root (trust auth), or a skip."""
+    import psycopg2
+
+    errors = []
+    for user in ("postgres", "root"):
+        try:
+            connection = psycopg2.connect(
+                host=PG_HOST, port=PG_PORT, user=user, dbname=PG_DATABASE, connect_timeout=3
+            )
+        except psycopg2.Error as error:
+            errors.append(f"{user}: {str(error).strip()}")
+            continue
+        connection.autocommit = True
+        return user, connection
+    pytest.skip(
+        f"no PostgreSQL reachable at {PG_HOST}:{PG_PORT} (database {PG_DATABASE}, user postgres or root): "
+        + "; ".join(errors)
+    )
+
+
+def _pg_url(user: str, database: str) -> str:
+    return f"postgresql+psycopg2://{user}@{PG_HOST}:{PG_PORT}/{database}"
+
+
+@pytest.fixture(scope="module")
+def pg_template() -> Iterator[tuple]:
+    """A database migrated by Alembic, seeded, with the staff accounts: the template of each test's."""
+    import secrets
+
+    from service_catalog.db import get_engine
+
+    user, connection = _pg_admin_connection()
+    name = f"pk_template_{secrets.token_hex(4)}"
+    with connection.cursor() as cursor:
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    url = _pg_url(user, name)
+    try:
+        upgrade(url)
+        with new_session(url) as session, session.begin():
+            load_seed(session)
+        add_staff(url)
+        get_engine(url).dispose()  # a template must have no connections
+        yield user, name, connection
+    finally:
+        get_engine(url).dispose()
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.close()
+
+
+@pytest.fixture
+def pg_url(pg_template: tuple, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A fresh PostgreSQL copy of the seeded catalogue for one test, made the default."""
+    import secrets
+
+    from service_catalog.db import get_engine
+
+    user, template, connection = pg_template
+    name = f"pk_test_{secrets.token_hex(4)}"
+    with connection.cursor() as cursor:
+        cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    url = _pg_url(user, name)
+    monkeypatch.setenv("PK_DATABASE_URL", url)
+    get_settings.cache_clear()
+    try:
+        yield url
+    finally:
+        get_settings.cache_clear()
+        get_engine(url).dispose()
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -2,6 +2,7 @@
 
 from alembic import context
 
+from service_catalog import staff  # noqa: F401  (the staff tables, for autogenerate)
 from service_catalog.db import get_engine
 from service_catalog.models import Base
 
@@ -27,10 +28,20 @@ def run_migrations_offline() -> None:
 
 def run_migrations_online() -> None:
     with get_engine(database_url()).connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch mode copies a table and drops the old one; with foreign keys on, that drop
+            # would fail (or cascade into the rows that refer to it). Off outside a transaction.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
         # render_as_batch: SQLite can alter tables only by copying them.
         context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            connection.commit()
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
 
 
 if context.is_offline_mode():
