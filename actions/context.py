@@ -29,11 +29,12 @@ def need_scores(parse_data: dict[str, Any]) -> dict[str, float]:
 
 
 def _place_from_slots(session: Session, tracker: Tracker) -> Place | None:
+    # A place staff deleted since the last turn is forgotten, like one that never existed.
     municipality = session.get(Municipality, tracker.get_slot("municipality") or "")
-    if municipality is None:
+    if municipality is None or municipality.is_deleted:
         return None
     area = session.get(Area, tracker.get_slot("area") or "")
-    if area is not None and area.municipality_id == municipality.id:
+    if area is not None and not area.is_deleted and area.municipality_id == municipality.id:
         return Place(municipality.id, municipality.name_fi, municipality.region_id, area.id, area.name_fi)
     return Place(municipality.id, municipality.name_fi, municipality.region_id)
 

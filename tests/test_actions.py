@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime, timezone
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -202,3 +203,13 @@ def test_opening_hours_without_history_answer_the_need_the_question_names(catalo
     nothing_named, _ = run(ActionOpeningHours(), tracker("onko se auki lauantaina?", "ask_hours"))
     assert not any(m.get("custom") for m in nothing_named)
     assert "Kerro ensin" in texts_of(nothing_named)
+
+
+def test_a_municipality_deleted_by_staff_is_forgotten_by_the_next_turn(catalog_url, session):
+    _, slots = run(ActionRouteNeed(), tracker("perhekahvila Puumalassa", "need_kohtaamispaikka"))
+    assert slots["municipality"] == "puumala"
+    with session.begin():
+        session.get(Municipality, "puumala").deleted_at = datetime.now(timezone.utc)
+    messages, slots = run(ActionInformPlace(), tracker("entä nyt?", "inform_place", slots=slots))
+    assert payload_of(messages)["municipality"] is None
+    assert slots["municipality"] is None
