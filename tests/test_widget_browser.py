@@ -124,6 +124,14 @@ def axe_violations(page) -> list[dict]:
 
 def test_a_question_shows_a_service_card_and_passes_axe(page):
     open_chat(page)
+    assert page.locator("[role=log]").get_attribute("aria-live") == "polite"
+    assert page.get_by_label("Kirjoita viestisi").count() == 1
+    # The host page paints its buttons hot pink in 30 px type; none of it reaches the widget.
+    style = page.evaluate(
+        "(() => { const b = document.querySelector('#pk-chat-widget').shadowRoot.querySelector('button.primary');"
+        " const s = getComputedStyle(b); return [s.backgroundColor, s.fontSize]; })()"
+    )
+    assert style == ["rgb(10, 79, 143)", "16px"]
     ask(page, "Missä on lastenneuvola Mikkelissä?")
     card = page.locator(CARD).first
     card.wait_for()
