@@ -7,13 +7,17 @@ Screenshots and the measured figures go to var/artifacts/.
 
 from __future__ import annotations
 
+import contextlib
+import http.server
 import json
 import os
 import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -281,3 +285,57 @@ def test_time_to_first_answer(page):
     figures = {"time_to_first_answer_ms": [round(t) for t in timings], "median_ms": round(statistics.median(timings))}
     (ARTIFACTS / "widget-timing.json").write_text(json.dumps(figures, indent=1))
     assert statistics.median(timings) < 3000
+
+
+@contextlib.contextmanager
+def another_site(page_html: str) -> Iterator[str]:
+    """A municipality's own page, from another origin (a plain HTTP server on loopback)."""
+    body = page_html.encode("utf-8")
+
+    class Page(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://localhost:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_one_tag_on_another_sites_page_and_a_server_that_hangs(browser, site, stack):
+    host_page = (
+        '<!doctype html><html lang="sv"><head><title>Åbo stad</title></head><body><h1>Familjer</h1>'
+        f'<script src="{site}/widget.js" data-webhook="{stack.rasa_url}" data-municipality="Turku"'
+        ' data-timeout="1500" defer></script></body></html>'
+    )
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    with another_site(host_page) as url:
+        page.goto(url)
+        # The page language is the hint: Swedish.
+        assert page.locator("button.launcher").inner_text() == "Fråga familjecentret"
+        open_chat(page)
+        ask(page, "var finns barnrådgivningen?")
+        page.locator(CARD).first.wait_for()
+        assert page.locator(CARD).first.get_attribute("data-type") == "lastenneuvola"
+        # A webhook that never answers: after the widget's timeout the message waits with a retry.
+        page.route("**/webhooks/rest/webhook", lambda route: None)
+        ask(page, "vem ska jag ringa?")
+        page.get_by_role("button", name="Försök igen").wait_for()
+        page.unroute("**/webhooks/rest/webhook")
+        page.get_by_role("button", name="Försök igen").click()
+        wait_for_answer(page, 2)
+        assert page.locator(".msg.user[data-status=sent]").count() == 2
+        context.close()

@@ -16,6 +16,7 @@
   var MUNICIPALITY = data.municipality || null;
   var CSS_URL = data.css || new URL("widget.css", script.src).href;
   var LANGS = ["fi", "sv", "en"];
+  var TIMEOUT_MS = Number(data.timeout) || 30000;
 
   var T = {
     fi: {
@@ -225,11 +226,16 @@
     status.textContent = t("typing");
     var metadata = { language: state.lang };
     if (MUNICIPALITY) metadata.municipality = MUNICIPALITY;
+    // A server that never answers must not leave the message "sending" for ever.
+    var controller = window.AbortController ? new AbortController() : null;
+    var timer = controller ? setTimeout(function () { controller.abort(); }, TIMEOUT_MS) : null;
     fetch(WEBHOOK, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ sender: state.sender, message: message.payload, metadata: metadata })
+      body: JSON.stringify({ sender: state.sender, message: message.payload, metadata: metadata }),
+      signal: controller ? controller.signal : undefined
     }).then(function (response) {
+      clearTimeout(timer);
       if (!response.ok) throw new Error("HTTP " + response.status);
       return response.json();
     }).then(function (answers) {
@@ -244,6 +250,7 @@
       renderQuick();
       showStart(node);
     }).catch(function () {
+      clearTimeout(timer);
       message.status = "failed";
       save();
       status.textContent = "";
@@ -266,7 +273,7 @@
     if (m.status === "failed") {
       node.appendChild(el("p", { class: "note error", role: "alert" }, [
         t("failed") + " ",
-        el("button", { type: "button", class: "retry", text: t("retry"), on: { click: function () { deliver(m); } } })
+        el("button", { type: "button", class: "retry", text: t("retry"), on: { click: function () { input.focus(); deliver(m); } } })
       ]));
     }
     return node;
@@ -348,7 +355,7 @@
         row(t("phone"), s.phone ? el("a", { href: telHref(s.phone), text: s.phone }) : null),
         row(t("email"), s.email ? el("a", { href: "mailto:" + s.email, text: s.email }) : null),
         s.address ? el("div", { class: "row" }, [el("dt", { class: "sr-only", text: t("map") }), el("dd", {}, [
-          s.address + " ", el("a", { href: mapUrl, target: "_blank", rel: "noopener", text: t("map") })])]) : null,
+          s.address + " ", el("a", { href: mapUrl, target: "_blank", rel: "noopener", "aria-label": t("map") + ": " + s.address, text: t("map") })])]) : null,
         row(t("hours"), s.hours ? document.createTextNode(s.hours) : null),
         row(t("web"), /^https?:\/\//.test(s.url || "") ? el("a", { href: s.url, target: "_blank", rel: "noopener", text: s.url.replace(/^https?:\/\//, "") }) : null)
       ])
