@@ -408,6 +408,9 @@
   }
 
   function renderAll() {
+    // Re-rendering (start, language switch) is not news: keep screen readers from reading it all out.
+    log.setAttribute("aria-live", "off");
+    setTimeout(function () { log.setAttribute("aria-live", "polite"); }, 0);
     log.textContent = "";
     log.appendChild(el("div", { class: "msg bot hello" }, [el("p", { class: "bubble", text: t("hello") })]));
     state.messages.forEach(function (m) { log.appendChild(m.role === "user" ? renderUser(m) : renderBot(m)); });
