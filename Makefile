@@ -7,12 +7,13 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MODEL_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') bot/components.py bot/text.py bot/language.py bot/crisis.py
 
-.PHONY: run test setup catalogue train validate lint bench shell stories nlu-test
+.PHONY: run test setup catalogue train validate lint bench shell stories nlu-test browser
 
 run: catalogue models/.trained  ## set up and start Rasa (5005), actions (5055) and the API (8000)
 	$(BIN)/honcho start -f Procfile
 
-test: setup validate models/.trained  ## every test: data validation, pytest, test conversations
+test: setup validate models/.trained  ## every test: data validation, pytest (with the browser tests), test conversations
+	scripts/browser.sh
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 	$(BIN)/rasa test core --stories tests/test_stories.yml --model models --fail-on-prediction-errors --out var/results-core
@@ -34,6 +35,9 @@ models/.trained: $(STAMP) $(MODEL_INPUTS)
 
 validate: setup
 	$(BIN)/rasa data validate --domain domain.yml --data data
+
+browser:  ## install the system Chromium the widget's browser tests drive
+	scripts/browser.sh
 
 lint: setup
 	$(BIN)/ruff check .

@@ -6,7 +6,7 @@ from fastapi import FastAPI, Request, status
 from fastapi.responses import JSONResponse
 
 from api.deps import etag
-from api.routes import admin, auth, services, staff
+from api.routes import admin, auth, services, staff, widget
 from api.staff_ui import mount_staff_ui
 from service_catalog.admin import AdminError, Conflict, InvalidData, NotFound, VersionMismatch
 
@@ -16,6 +16,7 @@ app = FastAPI(
     description="Public catalogue search, and the catalogue administration for staff (`/admin`, Bearer token).",
 )
 app.include_router(services.router)
+app.include_router(widget.router)
 app.include_router(auth.router)
 for router in admin.routers:
     app.include_router(router)

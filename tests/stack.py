@@ -39,10 +39,14 @@ def wait_for(url: str, process: subprocess.Popen, timeout: float = 180.0) -> Non
 class Stack:
     """The Rasa server and the action server, talking to the catalogue at `database_url`."""
 
-    def __init__(self, database_url: str, workdir: Path, *, enable_api: bool = False) -> None:
+    def __init__(
+        self, database_url: str, workdir: Path, *, enable_api: bool = False, cors: str | None = None
+    ) -> None:
         self.database_url = database_url
         self.workdir = workdir
         self.enable_api = enable_api
+        # Origins a browser page may call the webhook from (the widget on another port needs it).
+        self.cors = cors
         self.processes: list[subprocess.Popen] = []
         self.rasa_url = ""
 
@@ -74,6 +78,8 @@ class Stack:
         ]
         if self.enable_api:
             command.append("--enable-api")
+        if self.cors:
+            command += ["--cors", self.cors]
         rasa = subprocess.Popen(command, cwd=self.workdir, env=env, stdout=log, stderr=subprocess.STDOUT)
         self.processes.append(rasa)
         self.rasa_url = f"http://127.0.0.1:{rasa_port}"
