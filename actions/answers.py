@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 
 from actions.dates import asked_day
 from actions.payload import contact_item, helpline_item, payload, service_item
-from actions.texts import DAY_WORDS, say
+from actions.texts import DAY_WORDS, say, when_text
 from bot.crisis import crisis_kinds
 from service_catalog.contacts import helplines_for, perheneuvo_for
+from service_catalog.hours import is_open_at, next_opening
 from service_catalog.hours_format import day_hours_text
 from service_catalog.models import Area, Service
 from service_catalog.places import Place
@@ -236,7 +237,22 @@ def contact_answer(session: Session, ctx: Context) -> Answer:
     if items and items[0].get("phone"):
         texts.append(say("call_service", ctx.lang, name=items[0]["name"], phone=items[0]["phone"]))
     contact = _add_way_on(session, ctx, texts)
+    texts.extend(closed_hint(session, ctx))
     message = payload(
         "services" if items else "clarify", ctx.lang, place=ctx.place, services=items, contact=contact
     )
     return Answer(texts, message, shown=ctx.shown)
+
+
+def closed_hint(session: Session, ctx: Context) -> list[str]:
+    """Outside the perheneuvo's hours: when they answer next, and the call-me-back request
+    instead of a number nobody picks up now. Nothing while open or when the hours are unknown."""
+    contact = perheneuvo_for(session, ctx.place)
+    if contact is None or is_open_at(contact.hours, ctx.now) is not False:
+        return []
+    texts = []
+    opening = next_opening(contact.hours, ctx.now)
+    if opening is not None:
+        texts.append(say("closed_next", ctx.lang, when=when_text(opening, ctx.lang)))
+    texts.append(say("callback_offer", ctx.lang))
+    return texts

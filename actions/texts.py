@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from service_catalog.hours import HELSINKI
+
 TEXTS: dict[str, dict[str, str]] = {
     "greet": {
         "fi": "Hei! Olen sähköisen perhekeskuksen opas. Kerro, mikä asia perheelläsi on mielessä, niin etsin sopivan palvelun.",
@@ -112,6 +116,78 @@ TEXTS: dict[str, dict[str, str]] = {
         "sv": "Du är inte ensam. När den akuta faran är över hjälper jag dig att hitta fortsatt stöd.",
         "en": "You are not alone. Once the immediate danger is over, I can help you find further support.",
     },
+    "closed_next": {
+        "fi": "Perheneuvo ei vastaa juuri nyt; seuraavan kerran {when}.",
+        "sv": "Familjerådgivaren svarar inte just nu; nästa gång {when}.",
+        "en": "The family adviser is not answering right now; next {when}.",
+    },
+    "callback_offer": {
+        "fi": "Voit myös jättää soittopyynnön: kirjoita 'pyydä apua'.",
+        "sv": "Du kan också be att bli uppringd: skriv 'be om hjälp'.",
+        "en": "You can also leave a call-me-back request: write 'ask for help'.",
+    },
+    "callback_ask_consent": {
+        "fi": "Voin välittää perheneuvolle pyynnön ottaa sinuun yhteyttä. Tallennan sitä varten puhelinnumerosi tai sähköpostiosoitteesi, asiasi muutamalla sanalla ja kuntasi; ne poistetaan {days} päivän kuluttua. Sopiiko tämä? (kyllä / ei)",
+        "sv": "Jag kan be familjerådgivaren att kontakta dig. För det sparar jag ditt telefonnummer eller din e-postadress, ditt ärende med några ord och din kommun; de raderas efter {days} dagar. Går det bra? (ja / nej)",
+        "en": "I can ask the family adviser to contact you. For that I store your phone number or email, your matter in a few words and your municipality; they are deleted after {days} days. Is that all right? (yes / no)",
+    },
+    "callback_ask_contact": {
+        "fi": "Mihin puhelinnumeroon tai sähköpostiin perheneuvo voi ottaa yhteyttä?",
+        "sv": "Till vilket telefonnummer eller vilken e-postadress kan familjerådgivaren höra av sig?",
+        "en": "Which phone number or email can the family adviser contact you at?",
+    },
+    "callback_bad_contact": {
+        "fi": "Tuo ei näytä suomalaiselta puhelinnumerolta tai sähköpostiosoitteelta. Kirjoita esimerkiksi 040 123 4567 tai nimi@esimerkki.fi.",
+        "sv": "Det ser inte ut som ett finskt telefonnummer eller en e-postadress. Skriv till exempel 040 123 4567 eller namn@exempel.fi.",
+        "en": "That does not look like a Finnish phone number or an email address. Write for example 040 123 4567 or name@example.fi.",
+    },
+    "callback_ask_topic": {
+        "fi": "Kerro muutamalla sanalla, mistä asiasta haluat puhua.",
+        "sv": "Berätta med några ord vad du vill prata om.",
+        "en": "Tell me in a few words what you would like to talk about.",
+    },
+    "callback_ask_municipality": {
+        "fi": "Missä kunnassa asut? Välitän pyynnön sen perheneuvolle.",
+        "sv": "I vilken kommun bor du? Jag skickar begäran till familjerådgivaren där.",
+        "en": "Which municipality do you live in? I will pass the request to its family adviser.",
+    },
+    "callback_bad_municipality": {
+        "fi": "En tunnistanut kuntaa. Kirjoita kuntasi nimi, esimerkiksi Mikkeli.",
+        "sv": "Jag kände inte igen kommunen. Skriv namnet på din kommun, till exempel Mikkeli.",
+        "en": "I did not recognise the municipality. Write its name, for example Mikkeli.",
+    },
+    "callback_no_consent": {
+        "fi": "Selvä, en tallentanut mitään.",
+        "sv": "Okej, jag sparade ingenting.",
+        "en": "All right, I did not store anything.",
+    },
+    "callback_call_yourself": {
+        "fi": "Voit soittaa perheneuvolle itse: {name}, puh. {phone}.",
+        "sv": "Du kan ringa familjerådgivaren själv: {name}, tfn {phone}.",
+        "en": "You can call the family adviser yourself: {name}, phone {phone}.",
+    },
+    "callback_ask_contact_question": {
+        "fi": "Perheneuvon numeron saat, kun kysyt 'kenelle soitan?' ja kerrot kuntasi.",
+        "sv": "Familjerådgivarens nummer får du om du frågar 'vem ska jag ringa?' och nämner din kommun.",
+        "en": "Ask 'who do I call?' and name your municipality to get the family adviser's number.",
+    },
+    "callback_done": {
+        "fi": "Kiitos! Pyyntösi on välitetty: {name} ({place}) ottaa sinuun yhteyttä {channel}.",
+        "sv": "Tack! Din begäran är skickad: {name} ({place}) kontaktar dig {channel}.",
+        "en": "Thank you! Your request has been passed on: {name} ({place}) will contact you {channel}.",
+    },
+    "callback_done_no_contact": {
+        "fi": "Kiitos! Pyyntösi on tallennettu, ja perhekeskuksen työntekijä ({place}) ottaa sinuun yhteyttä {channel}.",
+        "sv": "Tack! Din begäran är sparad, och en medarbetare på familjecentralen ({place}) kontaktar dig {channel}.",
+        "en": "Thank you! Your request is saved, and a family centre worker ({place}) will contact you {channel}.",
+    },
+    "channel_phone": {"fi": "puhelimitse", "sv": "per telefon", "en": "by phone"},
+    "channel_email": {"fi": "sähköpostitse", "sv": "per e-post", "en": "by email"},
+    "callback_crisis_note": {
+        "fi": "Jos tilanne on kiireellinen, älä jää odottamaan: soita 112.",
+        "sv": "Om det är brådskande, vänta inte: ring 112.",
+        "en": "If it is urgent, do not wait: call 112.",
+    },
 }
 
 DAY_WORDS = {
@@ -127,6 +203,18 @@ DAY_WORDS = {
     "sv": ("på måndag", "på tisdag", "på onsdag", "på torsdag", "på fredag", "på lördag", "på söndag"),
     "en": ("on Monday", "on Tuesday", "on Wednesday", "on Thursday", "on Friday", "on Saturday", "on Sunday"),
 }
+
+
+CLOCK_WORD = {"fi": "klo", "sv": "kl.", "en": "at"}
+
+
+def when_text(moment: datetime, lang: str) -> str:
+    """A coming moment in Helsinki time: "maanantaina 30.11. klo 8.00", "on Monday 30.11. at 8:00"."""
+    local = moment.astimezone(HELSINKI)
+    separator = ":" if lang == "en" else "."
+    clock = f"{local.hour}{separator}{local.minute:02d}"
+    day = DAY_WORDS.get(lang, DAY_WORDS["fi"])[local.weekday()]
+    return f"{day} {local.day}.{local.month}. {CLOCK_WORD.get(lang, 'klo')} {clock}"
 
 
 def say(key: str, lang: str, **values: object) -> str:

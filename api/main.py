@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+
 from fastapi import FastAPI, Request, status
 from fastapi.responses import JSONResponse
 
 from api.deps import etag
-from api.routes import admin, auth, services, staff, widget
+from api.routes import admin, auth, inbox, services, staff, widget
 from api.staff_ui import mount_staff_ui
 from service_catalog.admin import AdminError, Conflict, InvalidData, NotFound, VersionMismatch
+from service_catalog.db import new_session
+from service_catalog.inbox import purge_expired
 
 app = FastAPI(
     title="Sähköinen perhekeskus API",
@@ -22,6 +26,7 @@ for router in admin.routers:
     app.include_router(router)
 app.include_router(staff.users)
 app.include_router(staff.tokens)
+app.include_router(inbox.router)
 mount_staff_ui(app)  # read-only browsing at /staff
 
 ADMIN_ERROR_STATUS = {
@@ -37,6 +42,16 @@ def admin_error(_request: Request, error: AdminError) -> JSONResponse:
     code = next((c for kind, c in ADMIN_ERROR_STATUS.items() if isinstance(error, kind)), 400)
     headers = {"ETag": etag(error.current)} if isinstance(error, VersionMismatch) and error.current else None
     return JSONResponse({"detail": str(error)}, status_code=code, headers=headers)
+
+
+@app.on_event("startup")
+def purge_expired_callbacks() -> None:
+    # Retention: call-me-back requests older than PK_CALLBACK_RETENTION_DAYS go at each start.
+    try:
+        with new_session() as session, session.begin():
+            purge_expired(session)
+    except Exception as error:  # noqa: BLE001 (an unmigrated database must not stop the API)
+        logging.getLogger(__name__).warning("could not purge old callback requests: %s", error)
 
 
 @app.get("/health", tags=["health"])

@@ -386,3 +386,34 @@ class ApiTokenPublic(BaseModel):
 
 class ApiTokenIssued(ApiTokenPublic):
     token: str = Field(..., description="shown only now: store it safely, it cannot be read again")
+
+
+# --- the call-me-back inbox ------------------------------------------------------------------
+
+
+class CallbackNote(BaseModel):
+    by: str
+    at: datetime
+    text: str
+
+
+class CallbackRequestPublic(BaseModel):
+    id: str
+    created_at: datetime
+    municipality_id: str
+    contact_id: str | None
+    contact_channel: str
+    contact_value: str
+    topic: str
+    language: str
+    status: str
+    claimed_by: int | None
+    notes: list[CallbackNote]
+    closed_at: datetime | None
+
+    class Config:
+        orm_mode = True
+
+
+class CallbackNoteCreate(Strict):
+    text: str = Field(..., min_length=1, max_length=2000)

@@ -35,6 +35,12 @@ class Settings(BaseSettings):
     # a random key per process (tokens die with the process) and a warning.
     secret_key: str = ""
     access_token_minutes: int = 60
+    # Call-me-back requests are deleted this many days after they were made.
+    callback_retention_days: int = 30
+    # Optional signed notification of each new request to an integrating system (both needed).
+    callback_webhook_url: str = ""
+    callback_webhook_secret: str = ""
+    callback_webhook_timeout: float = 3.0
 
     @validator("secret_key", always=True)
     def _secret_or_random(cls, value: str) -> str:  # noqa: N805

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 import requests
 import yaml
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from service_catalog.db import new_session
+from service_catalog.inbox import CallbackRequest
 from service_catalog.models import Service
 from service_catalog.settings import REPO_ROOT
 from tests.conftest import assert_pk_v1
@@ -19,7 +20,7 @@ from tests.stack import Stack
 
 pytestmark = pytest.mark.bot
 
-if not (REPO_ROOT / "models").glob("*.tar.gz"):
+if not any((REPO_ROOT / "models").glob("*.tar.gz")):
     pytest.skip("no trained model: run `make train` (make test does)", allow_module_level=True)
 
 HELD_OUT = REPO_ROOT / "tests" / "nlu" / "heldout.yml"
@@ -112,6 +113,33 @@ def test_a_catalogue_edit_shows_in_the_next_answer(stack):
         )
     again = payload(stack.say(sender, "lastenneuvola Pieksämäellä"))["services"][0]
     assert again["name"] == "Pieksämäen uusi neuvola"
+
+
+def test_a_call_me_back_request_over_the_webhook_lands_in_the_inbox(stack):
+    sender = conversation()
+    assert "(kyllä / ei)" in text(stack.say(sender, "voisiko joku soittaa minulle"))
+    assert "puhelinnumeroon" in text(stack.say(sender, "kyllä"))
+    assert "muutamalla sanalla" in text(stack.say(sender, "040 123 4567"))
+    assert "kunnassa" in text(stack.say(sender, "lapsen uniongelmat"))
+    done = stack.say(sender, "Mikkeli")
+    answer = payload(done)
+    assert answer["kind"] == "handoff" and answer["contact"]["id"] == "perheneuvo-mikkeli"
+    with new_session(stack.database_url) as session:
+        (row,) = session.scalars(select(CallbackRequest)).all()
+        assert row.municipality_id == "mikkeli" and row.contact_value == "0401234567"
+
+
+def test_no_consent_and_a_crisis_during_the_request(stack):
+    sender = conversation()
+    stack.say(sender, "pyydä apua", {"municipality": "Mikkeli"})
+    refused = stack.say(sender, "ei kiitos")
+    assert payload(refused)["kind"] == "handoff" and "en tallentanut" in text(refused)
+    other = conversation()
+    stack.say(other, "haluan että minulle soitetaan")
+    crisis = stack.say(other, "mies lyö minua nyt")
+    assert payload(crisis)["kind"] == "crisis"
+    after = stack.say(other, "lastenneuvola Mikkelissä")
+    assert payload(after)["kind"] == "services"  # the form ended: no question about a phone number
 
 
 def test_malformed_json_is_refused_clearly(stack):

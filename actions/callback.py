@@ -1,0 +1,156 @@
+"""The call-me-back request ("pyydä apua"): start, ask, validate and submit `callback_form`."""
+
+from __future__ import annotations
+
+import abc
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+from sqlalchemy.orm import Session
+
+from actions.answers import Answer, Context
+from actions.base import CatalogueAction
+from actions.handoff import CallbackForm, submit_callback, valid_contact, valid_municipality, valid_topic
+from actions.texts import say
+from bot.language import detect_language
+from service_catalog.db import new_session
+from service_catalog.inbox import notify_webhook
+from service_catalog.settings import get_settings
+
+CALLBACK_SLOTS = ("callback_consent", "callback_contact", "callback_topic", "callback_municipality")
+
+
+def _lang(tracker: Tracker) -> str:
+    message = tracker.latest_message or {}
+    hint = tracker.get_slot("language") or (message.get("metadata") or {}).get("language")
+    # A phone number or a place name says nothing of the language: keep the conversation's.
+    return tracker.get_slot("language") or detect_language(message.get("text") or "", hint=hint)
+
+
+class ActionStartCallback(CatalogueAction):
+    """Forget an earlier request's answers; prefill the municipality when the conversation knows it."""
+
+    def name(self) -> str:
+        return "action_start_callback"
+
+    def answer(self, session: Session, ctx: Context, tracker: Tracker) -> tuple[Answer, list[Any]]:
+        events = [SlotSet(slot, None) for slot in CALLBACK_SLOTS]
+        if ctx.place is not None:
+            events[-1] = SlotSet("callback_municipality", ctx.place.municipality_name)
+        return Answer([], shown=ctx.shown), events
+
+
+class _AskAction(Action, abc.ABC):
+    """Asks one slot of the form in the family's language; abstract, so rasa-sdk skips it."""
+
+    text_key = ""
+
+    @abc.abstractmethod
+    def name(self) -> str:
+        """action_ask_<slot>"""
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        dispatcher.utter_message(
+            text=say(self.text_key, _lang(tracker), days=get_settings().callback_retention_days)
+        )
+        return []
+
+
+class ActionAskCallbackConsent(_AskAction):
+    text_key = "callback_ask_consent"
+
+    def name(self) -> str:
+        return "action_ask_callback_consent"
+
+
+class ActionAskCallbackContact(_AskAction):
+    text_key = "callback_ask_contact"
+
+    def name(self) -> str:
+        return "action_ask_callback_contact"
+
+
+class ActionAskCallbackTopic(_AskAction):
+    text_key = "callback_ask_topic"
+
+    def name(self) -> str:
+        return "action_ask_callback_topic"
+
+
+class ActionAskCallbackMunicipality(_AskAction):
+    text_key = "callback_ask_municipality"
+
+    def name(self) -> str:
+        return "action_ask_callback_municipality"
+
+
+class ValidateCallbackForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_callback_form"
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        # "Ei": the form ends at once; action_submit_callback stores nothing.
+        if tracker.get_slot("callback_consent") is False:
+            return ["callback_consent"]
+        return domain_slots
+
+    def validate_callback_consent(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return {"callback_consent": value if isinstance(value, bool) else None}
+
+    def validate_callback_contact(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        contact = valid_contact(str(value or ""))
+        if contact is None:
+            dispatcher.utter_message(text=say("callback_bad_contact", _lang(tracker)))
+        return {"callback_contact": contact}
+
+    def validate_callback_topic(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return {"callback_topic": valid_topic(str(value or ""))}
+
+    def validate_callback_municipality(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        with new_session() as session:
+            place = valid_municipality(session, str(value or ""))
+        if place is None:
+            dispatcher.utter_message(text=say("callback_bad_municipality", _lang(tracker)))
+            return {"callback_municipality": None}
+        return {"callback_municipality": place.municipality_name, "municipality": place.municipality_id}
+
+
+class ActionSubmitCallback(CatalogueAction):
+    """Store the request (with consent) and answer `handoff`; forget the contact and topic."""
+
+    def name(self) -> str:
+        return "action_submit_callback"
+
+    def answer(self, session: Session, ctx: Context, tracker: Tracker) -> tuple[Answer, list[Any]]:
+        ctx.lang = _lang(tracker)
+        form = CallbackForm(
+            consent=tracker.get_slot("callback_consent"),
+            contact=tracker.get_slot("callback_contact"),
+            topic=tracker.get_slot("callback_topic"),
+            municipality=tracker.get_slot("callback_municipality"),
+        )
+        answer, request = submit_callback(session, ctx, form)
+        if request is not None:
+            session.commit()
+            notify_webhook(request)  # never raises: a down hook is only logged
+        # The request is in the inbox now; the conversation keeps no phone number or email.
+        return answer, [SlotSet(slot, None) for slot in CALLBACK_SLOTS]
