@@ -135,7 +135,7 @@ def route_answer(session: Session, ctx: Context) -> Answer:
     return Answer(texts, message, shown=_shown(ranked))
 
 
-def _one_door(session: Session, ctx: Context) -> list[RankedService]:
+def one_door(session: Session, ctx: Context) -> list[RankedService]:
     return route_need(
         session, "perheneuvo", lang="fi", place=ctx.place, classifier_scores={"perheneuvo": 1.0}
     )[:1]
@@ -143,7 +143,7 @@ def _one_door(session: Session, ctx: Context) -> list[RankedService]:
 
 def clarify_answer(session: Session, ctx: Context, text_key: str = "clarify", **values: Any) -> Answer:
     """Not sure what the family needs: ask, and offer the one door meanwhile."""
-    ranked = _one_door(session, ctx)
+    ranked = one_door(session, ctx)
     items = [service_item(r.service, r.location, ctx.lang, ctx.now) for r in ranked]
     texts = [say(text_key, ctx.lang, **values)]
     contact_text, contact = _contact_text(session, ctx)
@@ -231,7 +231,7 @@ def contact_answer(session: Session, ctx: Context) -> Answer:
     """ "Kenelle soitan?": the service shown last, and the family's perheneuvo."""
     shown = _shown_services(session, ctx.shown)
     if not shown:
-        shown = [(r.service, r.location) for r in _one_door(session, ctx)]
+        shown = [(r.service, r.location) for r in one_door(session, ctx)]
     items = [service_item(service, location, ctx.lang, ctx.now) for service, location in shown[:1]]
     texts = []
     if items and items[0].get("phone"):

@@ -13,7 +13,14 @@ from sqlalchemy.orm import Session
 
 from actions.answers import Answer, Context
 from actions.base import CatalogueAction
-from actions.handoff import CallbackForm, submit_callback, valid_contact, valid_municipality, valid_topic
+from actions.handoff import (
+    CallbackForm,
+    offer_answer,
+    submit_callback,
+    valid_contact,
+    valid_municipality,
+    valid_topic,
+)
 from actions.texts import say
 from bot.language import detect_language
 from service_catalog.db import new_session
@@ -40,7 +47,7 @@ class ActionStartCallback(CatalogueAction):
         events = [SlotSet(slot, None) for slot in CALLBACK_SLOTS]
         if ctx.place is not None:
             events[-1] = SlotSet("callback_municipality", ctx.place.municipality_name)
-        return Answer([], shown=ctx.shown), events
+        return offer_answer(session, ctx), events
 
 
 class _AskAction(Action, abc.ABC):

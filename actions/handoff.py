@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from actions.answers import Answer, Context, _one_door, closed_hint
+from actions.answers import Answer, Context, closed_hint, one_door
 from actions.payload import contact_item, payload, service_item
 from actions.texts import say
 from service_catalog.contacts import perheneuvo_for
@@ -54,8 +54,14 @@ def valid_municipality(session: Session, text: str) -> Place | None:
 def _handoff_payload(session: Session, ctx: Context) -> tuple[dict, object]:
     contact = perheneuvo_for(session, ctx.place)
     item = contact_item(contact, ctx.lang, ctx.place, ctx.now) if contact else None
-    services = [service_item(r.service, r.location, ctx.lang, ctx.now) for r in _one_door(session, ctx)]
+    services = [service_item(r.service, r.location, ctx.lang, ctx.now) for r in one_door(session, ctx)]
     return payload("handoff", ctx.lang, place=ctx.place, services=services, contact=item), contact
+
+
+def offer_answer(session: Session, ctx: Context) -> Answer:
+    """The request itself is routed at once: the one door, while the form asks consent and the rest."""
+    message, _contact = _handoff_payload(session, ctx)
+    return Answer([], message, shown=ctx.shown)
 
 
 def no_consent_answer(session: Session, ctx: Context) -> Answer:

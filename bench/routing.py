@@ -60,8 +60,9 @@ def score(items: list[dict], predictions: list[tuple[str, list[str]]]) -> dict[s
             hit1 = hit3 = kind == "out_of_scope"
             oos_hits += hit1
         else:
-            hit1 = kind == "services" and types[:1] == [expect]
-            hit3 = kind in ("services", "clarify") and expect in types[:3]
+            # A request to be called back is routed as a handoff to the one door.
+            hit1 = kind in ("services", "handoff") and types[:1] == [expect]
+            hit3 = kind in ("services", "clarify", "handoff") and expect in types[:3]
         top1 += hit1
         top3 += hit3
     n = len(items)

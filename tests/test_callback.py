@@ -108,7 +108,10 @@ def handoff(messages: list[dict]) -> dict:
 
 
 def _start(conversation: Conversation, text: str = "voisiko joku soittaa minulle") -> None:
-    conversation.run(ActionStartCallback(), conversation.tracker(text, "request_callback"))
+    started = conversation.run(ActionStartCallback(), conversation.tracker(text, "request_callback"))
+    # The request is routed at once to the one door; the form asks the rest.
+    offered = handoff(started)
+    assert offered["kind"] == "handoff" and offered["services"][0]["type"] == "perheneuvo"
     conversation.slots["requested_slot"] = "callback_consent"
     asked = conversation.run(ActionAskCallbackConsent(), conversation.tracker(text, "request_callback"))
     assert f"{get_settings().callback_retention_days} päivän" in texts(asked)
