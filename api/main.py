@@ -9,10 +9,12 @@ from fastapi.responses import JSONResponse
 
 from api.deps import etag
 from api.routes import admin, auth, inbox, services, staff, widget
+from api.routes import insights as insights_routes
 from api.staff_ui import mount_staff_ui
+from service_catalog import inbox as callback_inbox
+from service_catalog import insights
 from service_catalog.admin import AdminError, Conflict, InvalidData, NotFound, VersionMismatch
 from service_catalog.db import new_session
-from service_catalog.inbox import purge_expired
 
 app = FastAPI(
     title="Sähköinen perhekeskus API",
@@ -27,6 +29,8 @@ for router in admin.routers:
 app.include_router(staff.users)
 app.include_router(staff.tokens)
 app.include_router(inbox.router)
+app.include_router(insights_routes.feedback)
+app.include_router(insights_routes.router)
 mount_staff_ui(app)  # read-only browsing at /staff
 
 ADMIN_ERROR_STATUS = {
@@ -46,12 +50,15 @@ def admin_error(_request: Request, error: AdminError) -> JSONResponse:
 
 @app.on_event("startup")
 def purge_expired_callbacks() -> None:
-    # Retention: call-me-back requests older than PK_CALLBACK_RETENTION_DAYS go at each start.
+    # Retention: call-me-back requests older than PK_CALLBACK_RETENTION_DAYS, and the answer
+    # figures, unanswered questions and ratings older than PK_INSIGHTS_RETENTION_DAYS, go at
+    # each start.
     try:
         with new_session() as session, session.begin():
-            purge_expired(session)
+            callback_inbox.purge_expired(session)
+            insights.purge_expired(session)
     except Exception as error:  # noqa: BLE001 (an unmigrated database must not stop the API)
-        logging.getLogger(__name__).warning("could not purge old callback requests: %s", error)
+        logging.getLogger(__name__).warning("could not purge old callback requests and insights: %s", error)
 
 
 @app.get("/health", tags=["health"])

@@ -6,10 +6,10 @@ references by id); hours are accepted in PTV's serviceHours shape or the seed's 
 and returned in PTV's.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, conint, constr, root_validator, validator
+from pydantic import BaseModel, Field, StrictBool, conint, constr, root_validator, validator
 
 from service_catalog.models import PROVIDER_KINDS
 from service_catalog.taxonomy import service_types
@@ -417,3 +417,49 @@ class CallbackRequestPublic(BaseModel):
 
 class CallbackNoteCreate(Strict):
     text: str = Field(..., min_length=1, max_length=2000)
+
+
+class FeedbackCreate(Strict):
+    """A family's rating of an answer, from the widget."""
+
+    sender: constr(strip_whitespace=True, min_length=1, max_length=128)  # type: ignore[valid-type]
+    helpful: StrictBool
+    services: list[constr(min_length=1, max_length=100)] = Field(  # type: ignore[valid-type]
+        default_factory=list, max_items=20
+    )
+    language: Literal["fi", "sv", "en"] = "fi"
+
+
+class UnansweredQuestionPublic(BaseModel):
+    id: str
+    at: datetime
+    kind: str
+    language: str
+    municipality_id: str | None
+    intent: str | None
+    text: str
+
+    class Config:
+        orm_mode = True
+
+
+class TopicCount(BaseModel):
+    lemma: str
+    count: int
+
+
+class WeekFigures(BaseModel):
+    week: str = Field(..., description="ISO week in Europe/Helsinki, e.g. 2026-W48")
+    start: date
+    conversations: int
+    answers: int
+    routing_answers: int = Field(..., description="answers other than small talk")
+    understood_share: float | None = Field(
+        ..., description="services, crisis and handoff answers / routing answers"
+    )
+    crisis: int
+    handoffs: int
+    helpful: int
+    not_helpful: int
+    unanswered: int
+    top_unanswered: list[TopicCount]

@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     callback_webhook_url: str = ""
     callback_webhook_secret: str = ""
     callback_webhook_timeout: float = 3.0
+    # Answer events, unanswered questions and ratings are deleted this many days after.
+    insights_retention_days: int = 365
 
     @validator("secret_key", always=True)
     def _secret_or_random(cls, value: str) -> str:  # noqa: N805

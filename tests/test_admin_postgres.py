@@ -42,5 +42,5 @@ def staff_url(pg_url: str) -> str:
 def test_it_is_postgresql_at_the_newest_revision(staff_url):
     with new_session(staff_url) as session:
         assert session.bind.dialect.name == "postgresql"
-        assert session.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0003"
+        assert session.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0004"
         assert session.execute(text("SELECT count(*) FROM staff_user")).scalar() == 3

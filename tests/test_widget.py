@@ -29,3 +29,9 @@ def test_the_demo_page_embeds_the_widget_with_the_configured_webhook(monkeypatch
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     assert '<script src="/widget.js" data-webhook="http://rasa.example:5005"' in page.text
     assert "{{" not in page.text
+
+
+def test_the_widget_posts_ratings_to_the_api_it_was_loaded_from():
+    script = TestClient(app).get("/widget.js").text
+    assert 'new URL("/feedback", script.src)' in script
+    assert "postRating(" in script and "sessionStorage" in script  # sent, and kept locally too

@@ -17,6 +17,8 @@
   var CSS_URL = data.css || new URL("widget.css", script.src).href;
   var LANGS = ["fi", "sv", "en"];
   var TIMEOUT_MS = Number(data.timeout) || 30000;
+  // Ratings go to the API this script was loaded from.
+  var FEEDBACK = new URL("/feedback", script.src).href;
 
   var T = {
     fi: {
@@ -374,13 +376,28 @@
     ]);
   }
 
-  // No ratings endpoint yet: the choice is kept in this tab's sessionStorage only.
+  // The rating goes to the API (retried once) and is kept in this tab's state too; a failure
+  // is never shown to the family.
+  function postRating(m, helpful, retried) {
+    var ids = [];
+    m.answers.forEach(function (a) {
+      if (a.custom) (a.custom.services || []).forEach(function (s) { if (s && s.id) ids.push(String(s.id)); });
+    });
+    var body = JSON.stringify({ sender: state.sender, helpful: helpful, services: ids.slice(0, 20), language: state.lang });
+    try {
+      fetch(FEEDBACK, { method: "POST", headers: { "Content-Type": "application/json" }, body: body, keepalive: true })
+        .then(function (response) { if (!response.ok && response.status >= 500) throw new Error("HTTP " + response.status); })
+        .catch(function () { if (!retried) setTimeout(function () { postRating(m, helpful, true); }, 2000); });
+    } catch (e) { /* no fetch: the local state is enough */ }
+  }
+
   function feedback(m) {
     var chosen = state.feedback[m.id];
     var group = el("div", { class: "feedback", role: "group", "aria-label": t("wasHelpful") }, [el("span", { text: t("wasHelpful") })]);
     [["up", t("helpful")], ["down", t("notHelpful")]].forEach(function (pair) {
       group.appendChild(el("button", { type: "button", class: "chip", "aria-pressed": String(chosen === pair[0]), text: pair[1],
         on: { click: function () {
+          if (state.feedback[m.id] !== pair[0]) postRating(m, pair[0] === "up", false);
           state.feedback[m.id] = pair[0];
           save();
           var fresh = feedback(m);

@@ -2,7 +2,7 @@
 
 from alembic import context
 
-from service_catalog import inbox, staff  # noqa: F401  (the staff and inbox tables, for autogenerate)
+from service_catalog import inbox, insights, staff  # noqa: F401  (their tables, for autogenerate)
 from service_catalog.db import get_engine
 from service_catalog.models import Base
 
