@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Annotated
 
-from fastapi import Depends, Header, HTTPException, status
+from fastapi import Depends, Header, HTTPException, Path, status
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
@@ -92,6 +92,9 @@ def optional_version(
 ) -> int | None:
     return None if if_match is None else required_version(if_match)
 
+
+# A database integer id: larger numbers are refused with 422 before they overflow the driver.
+RowId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 IfMatch = Annotated[int, Depends(required_version)]
 IfMatchOptional = Annotated[int | None, Depends(optional_version)]

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, status
 from sqlalchemy import select
 
-from api.deps import AdminUser, SessionDep
+from api.deps import AdminUser, RowId, SessionDep
 from api.schemas import ApiTokenCreate, ApiTokenIssued, ApiTokenPublic, StaffUserCreate, StaffUserPublic
 from api.security import AccountError, create_user, issue_api_token
 from service_catalog.staff import ApiToken, StaffUser
@@ -38,7 +38,7 @@ def add_user(body: StaffUserCreate, session: SessionDep, _admin: AdminUser) -> S
 @users.post(
     "/{user_id}/deactivate", response_model=StaffUserPublic, responses={404: {"description": "no such user"}}
 )
-def deactivate_user(user_id: int, session: SessionDep, admin: AdminUser) -> StaffUser:
+def deactivate_user(user_id: RowId, session: SessionDep, admin: AdminUser) -> StaffUser:
     """The account's tokens stop working at once."""
     user = session.get(StaffUser, user_id)
     if user is None:
@@ -66,7 +66,7 @@ def add_token(body: ApiTokenCreate, session: SessionDep, admin: AdminUser) -> di
 @tokens.delete(
     "/{token_id}", response_model=ApiTokenPublic, responses={404: {"description": "no such token"}}
 )
-def revoke_token(token_id: int, session: SessionDep, _admin: AdminUser) -> ApiToken:
+def revoke_token(token_id: RowId, session: SessionDep, _admin: AdminUser) -> ApiToken:
     row = session.get(ApiToken, token_id)
     if row is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no API token {token_id}")
