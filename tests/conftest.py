@@ -34,16 +34,21 @@ def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture
-def catalog_url(seeded_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """A fresh copy of the seeded catalogue for one test, made the default for the code under test."""
+def _default_copy_of(source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A fresh copy of `source` for one test, made the default database of the code under test."""
     path = tmp_path / "catalog.sqlite3"
-    shutil.copy(seeded_db, path)
+    shutil.copy(source, path)
     url = f"sqlite:///{path}"
     monkeypatch.setenv("PK_DATABASE_URL", url)
     get_settings.cache_clear()
     yield url
     get_settings.cache_clear()
+
+
+@pytest.fixture
+def catalog_url(seeded_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A fresh copy of the seeded catalogue for one test, made the default for the code under test."""
+    yield from _default_copy_of(seeded_db, tmp_path, monkeypatch)
 
 
 @pytest.fixture
@@ -90,13 +95,7 @@ def staffed_db(seeded_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
 @pytest.fixture
 def staff_url(staffed_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A fresh copy of the seeded catalogue with three staff accounts, made the default."""
-    path = tmp_path / "catalog.sqlite3"
-    shutil.copy(staffed_db, path)
-    url = f"sqlite:///{path}"
-    monkeypatch.setenv("PK_DATABASE_URL", url)
-    get_settings.cache_clear()
-    yield url
-    get_settings.cache_clear()
+    yield from _default_copy_of(staffed_db, tmp_path, monkeypatch)
 
 
 @pytest.fixture
