@@ -339,3 +339,26 @@ def test_one_tag_on_another_sites_page_and_a_server_that_hangs(browser, site, st
         wait_for_answer(page, 2)
         assert page.locator(".msg.user[data-status=sent]").count() == 2
         context.close()
+
+
+def test_a_call_me_back_request_made_in_the_widget_reaches_the_staff_inbox(page, site, stack):
+    import httpx
+
+    from api.security import issue_api_token
+    from service_catalog.db import new_session
+
+    open_chat(page)
+    page.get_by_role("button", name="Pyydä apua").click()
+    wait_for_answer(page, 1)
+    # The page's data-municipality (Mikkeli) fills the municipality; consent, number and topic remain.
+    for reply in ("kyllä", "040 123 4567", "vauva valvottaa öisin, haluaisin jutella"):
+        before = answers(page)
+        ask(page, reply)
+        wait_for_answer(page, before + 1)
+    with new_session(stack.database_url) as session, session.begin():
+        _row, token = issue_api_token(session, "widget test", "viewer", None)
+    inbox = httpx.get(site + "/inbox", headers={"Authorization": f"Bearer {token}"}, timeout=30).json()
+    items = inbox["items"] if isinstance(inbox, dict) else inbox
+    mine = [item for item in items if "vauva valvottaa" in (item.get("topic") or "")]
+    assert len(mine) == 1, items
+    assert mine[0]["municipality_id"] == "mikkeli" and mine[0]["status"] == "new"
