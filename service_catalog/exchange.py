@@ -57,10 +57,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from service_catalog.db import new_session
+from service_catalog.hours import service_hours_problems
 from service_catalog.importers.common import (
     DEFAULT_MAX_DELETE_SHARE,
     check_brake,
-    hours_problems,
     in_one_transaction,
 )
 from service_catalog.models import LANGUAGES, PROVIDER_KINDS, Base
@@ -341,7 +341,7 @@ def _check_meaning(table: Table, values: Record, where: str) -> None:
     if table.name == "provider" and "kind" in values and values["kind"] not in PROVIDER_KINDS:
         raise CatalogueFormatError(f"{where}: unknown provider kind {values['kind']!r}")
     if "hours" in table.columns and isinstance(table.columns["hours"].type, JSON) and "hours" in values:
-        problems = hours_problems(values["hours"] or [], where)
+        problems = service_hours_problems(values["hours"] or [], where, seconds=True)
         if problems:
             raise CatalogueFormatError("; ".join(problems))
 

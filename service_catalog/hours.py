@@ -120,38 +120,59 @@ def next_opening(hours: Iterable[Entry], after: datetime, horizon_days: int = 14
 
 HOUR_TYPES = ("DaysOfTheWeek", "Exceptional", "OverMidnight")
 _CLOCK = re.compile(r"([01]\d|2[0-3]):[0-5]\d|24:00")
+# PTV's own API writes its times with seconds ("08:00:00"); staff write HH:MM.
+_CLOCK_WITH_SECONDS = re.compile(r"(([01]\d|2[0-3]):[0-5]\d|24:00)(:\d{2})?")
+
+
+def _is_date(value: Any) -> bool:
+    try:
+        date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return False
+    return True
+
+
+def service_hours_problems(entries: Any, where: str = "hours", *, seconds: bool = False) -> list[str]:
+    """Everything that keeps `entries` from being PTV serviceHours this module can read ([] if none)."""
+    if not isinstance(entries, list):
+        return [f"{where} must be a list of PTV serviceHours entries or the compact weekly form"]
+    clock = _CLOCK_WITH_SECONDS if seconds else _CLOCK
+    problems = []
+    for n, entry in enumerate(entries, 1):
+        at = f"{where} entry {n}"
+        if not isinstance(entry, dict):
+            problems.append(f"{at}: not an object")
+            continue
+        if entry.get("serviceHourType") not in HOUR_TYPES:
+            problems.append(
+                f"{at}: serviceHourType {entry.get('serviceHourType')!r} must be one of {', '.join(HOUR_TYPES)}"
+            )
+        for key in ("validFrom", "validTo"):
+            if entry.get(key) is not None and not _is_date(entry[key]):
+                problems.append(f"{at}: {key} {entry[key]!r} is not a date (YYYY-MM-DD)")
+        for key in ("isClosed", "isAlwaysOpen"):
+            if not isinstance(entry.get(key, False), bool):
+                problems.append(f"{at}: {key} must be true or false")
+        openings = entry.get("openingHour") or []
+        if not isinstance(openings, list):
+            problems.append(f"{at}: openingHour must be a list")
+            continue
+        for opening in openings:
+            if not isinstance(opening, dict):
+                problems.append(f"{at}: an openingHour is not an object")
+                continue
+            for key in ("dayFrom", "dayTo"):
+                if opening.get(key) is not None and opening[key] not in DAYS:
+                    problems.append(f"{at}: {key} must be a weekday name ({', '.join(DAYS)}) or null")
+            for key in ("from", "to"):
+                if not isinstance(opening.get(key), str) or not clock.fullmatch(opening[key]):
+                    problems.append(f"{at}: {key} {opening.get(key)!r} is not a time HH:MM")
+    return problems
 
 
 def check_service_hours(entries: Any) -> list[Entry]:
     """`entries` if they are PTV serviceHours this module can read, else ValueError saying why."""
-    if not isinstance(entries, list):
-        raise ValueError("hours must be a list of PTV serviceHours entries or the compact weekly form")
-    for n, entry in enumerate(entries, 1):
-        where = f"hours entry {n}"
-        if not isinstance(entry, dict):
-            raise ValueError(f"{where}: not an object")
-        if entry.get("serviceHourType") not in HOUR_TYPES:
-            raise ValueError(f"{where}: serviceHourType must be one of {', '.join(HOUR_TYPES)}")
-        for key in ("validFrom", "validTo"):
-            value = entry.get(key)
-            try:
-                if value is not None:
-                    date.fromisoformat(str(value)[:10])
-            except ValueError:
-                raise ValueError(f"{where}: {key} {value!r} is not a date (YYYY-MM-DD)") from None
-        for key in ("isClosed", "isAlwaysOpen"):
-            if not isinstance(entry.get(key, False), bool):
-                raise ValueError(f"{where}: {key} must be true or false")
-        openings = entry.get("openingHour") or []
-        if not isinstance(openings, list):
-            raise ValueError(f"{where}: openingHour must be a list")
-        for opening in openings:
-            if not isinstance(opening, dict):
-                raise ValueError(f"{where}: an openingHour is not an object")
-            for key in ("dayFrom", "dayTo"):
-                if opening.get(key) is not None and opening[key] not in DAYS:
-                    raise ValueError(f"{where}: {key} must be a weekday name ({', '.join(DAYS)}) or null")
-            for key in ("from", "to"):
-                if not isinstance(opening.get(key), str) or not _CLOCK.fullmatch(opening[key]):
-                    raise ValueError(f"{where}: {key} {opening.get(key)!r} is not a time HH:MM")
+    problems = service_hours_problems(entries)
+    if problems:
+        raise ValueError(problems[0])
     return entries

@@ -45,10 +45,10 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from service_catalog.hours import service_hours_problems
 from service_catalog.importers.common import (
     DEFAULT_MAX_DELETE_SHARE,
     check_brake,
-    hours_problems,
     in_one_transaction,
 )
 from service_catalog.models import LANGUAGES, PROVIDER_KINDS, Municipality, Provider, Service, ServiceLocation
@@ -272,7 +272,9 @@ def _check(data: Any, codes: dict[str, str]) -> None:
         if not isinstance(channel, dict) or not _UUID.fullmatch(str(channel.get("id", ""))):
             problems.append(f"serviceChannels[{n}]: not a channel with a PTV id")
             continue
-        problems += hours_problems(channel.get("serviceHours") or [], f"channel {channel['id']}")
+        problems += service_hours_problems(
+            channel.get("serviceHours") or [], f"channel {channel['id']}", seconds=True
+        )
         used_codes += _area_codes(channel.get("areas")) + [c for c in [_address_code(channel)] if c]
     unknown = sorted(set(used_codes) - set(codes))
     if unknown:
