@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from service_catalog.db import new_session
@@ -243,10 +244,16 @@ def load_seed(session: Session, seed_dir: Path = SEED_DIR) -> dict[str, int]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", help="defaults to the PK_DATABASE_URL setting")
+    parser.add_argument(
+        "--if-empty", action="store_true", help="load only into a catalogue without services (keeps staff edits)"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     upgrade(args.database_url)
     with new_session(args.database_url) as session, session.begin():
+        if args.if_empty and session.scalar(select(func.count()).select_from(Service)):
+            log.info("the catalogue has services: seed not loaded")
+            return
         counts = load_seed(session)
     log.info("seed catalogue loaded: %(services)d services, %(contacts)d perheneuvo contacts", counts)
 

@@ -44,6 +44,32 @@ class Settings(BaseSettings):
     # Answer events, unanswered questions and ratings are deleted this many days after.
     insights_retention_days: int = 365
 
+    # --- production (issue 6): every default needs no server ---------------------------------
+    # Rasa's conversations: empty = in memory (lost at restart); a SQLAlchemy URL = SQL tracker
+    # store, e.g. postgresql://rasa@db/rasa. Lock store: empty = in memory (one Rasa server
+    # only); redis://host:6379/1 when several Rasa servers share the conversations.
+    tracker_store_url: str = ""
+    lock_store_url: str = ""
+    # Conversations (tracker events) are deleted this many days after their last message.
+    tracker_retention_days: int = 30
+    # Token for Rasa's HTTP API; empty keeps the API off (only the chat webhook is served).
+    rasa_token: str = ""
+    # Where the Rasa servers reach the action server (deploy/endpoints.yml reads it).
+    action_server_url: str = "http://localhost:5055/webhook"
+    # Origins whose pages may call the chat webhook and the API (comma-separated).
+    cors_origins: str = "http://localhost:8000,http://127.0.0.1:8000"
+    # A family's message longer than this is refused with 413 (characters).
+    max_message_chars: int = 2000
+    # Webhook rate limits (the `limits` library's notation); shared through the lock store's
+    # Redis when there is one, so they hold across Rasa servers.
+    rate_limit_per_conversation: str = "30/minute"
+    rate_limit_per_client: str = "300/minute"
+    # The production set-up on one machine (`make production`): nginx in front of this many
+    # Rasa servers, and the ports they take.
+    rasa_instances: int = 2
+    action_instances: int = 1
+    public_port: int = 8080
+
     @validator("secret_key", always=True)
     def _secret_or_random(cls, value: str) -> str:  # noqa: N805
         return value or _process_secret()

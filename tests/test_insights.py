@@ -17,8 +17,8 @@ from service_catalog.insights import (
     Rating,
     UnansweredQuestion,
     conversation_key,
-    mask_personal_data,
 )
+from service_catalog.privacy import mask_personal_data
 from tests.test_actions import run, tracker
 
 # --- masking -------------------------------------------------------------------------------

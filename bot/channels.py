@@ -1,0 +1,140 @@
+"""The chat webhook families use: Rasa's REST channel with the door guarded.
+
+Same address and answer as Rasa's `rest` channel (POST /webhooks/rest/webhook, a list of bot
+messages), but a request that is not a well-formed message gets a 4xx that says why, an
+oversized one 413, a flood 429, and a failure of the stores behind the bot (lock store,
+tracker store, action server) a 503 the widget can retry, instead of Rasa's 200 with an empty
+answer. Rasa's own channel also logs the family's message in clear on every failure; this one
+logs no message text, and `install_log_masking` masks what other loggers print.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.rest import RestInput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.limits import Limiter, Rate
+from bot.stores import TrackerStoreUnavailable
+from service_catalog.privacy import install_log_masking
+from service_catalog.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+install_log_masking()
+
+SENDER_MAX = 128
+METADATA_MAX_BYTES = 4096
+# Only a proxy on this machine (nginx of the production set-up) may name the client's address.
+TRUSTED_PROXIES = frozenset({"127.0.0.1", "::1"})
+
+
+class BadMessage(ValueError):
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+
+
+def parse_message(body: bytes, settings: Settings) -> tuple[str, str, dict[str, Any] | None]:
+    """(sender, text, metadata) of a webhook body, or BadMessage with the status to answer."""
+    if len(body) > settings.max_message_chars * 4 + METADATA_MAX_BYTES + 1024:
+        raise BadMessage(413, f"the message is too long (at most {settings.max_message_chars} characters)")
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise BadMessage(400, "the body is not UTF-8") from None
+    except ValueError:
+        raise BadMessage(400, "the body is not JSON") from None
+    if not isinstance(data, dict):
+        raise BadMessage(400, 'the body must be a JSON object: {"sender": "...", "message": "..."}')
+    sender, text, metadata = data.get("sender"), data.get("message"), data.get("metadata")
+    if not isinstance(sender, str) or not 0 < len(sender) <= SENDER_MAX or not sender.isprintable():
+        raise BadMessage(400, f"'sender' must be a printable string of 1 to {SENDER_MAX} characters")
+    if not isinstance(text, str) or not text.strip():
+        raise BadMessage(400, "'message' must be a non-empty string")
+    if len(text) > settings.max_message_chars:
+        raise BadMessage(413, f"the message is too long (at most {settings.max_message_chars} characters)")
+    if metadata is not None and (
+        not isinstance(metadata, dict) or len(json.dumps(metadata).encode()) > METADATA_MAX_BYTES
+    ):
+        raise BadMessage(400, f"'metadata' must be a JSON object of at most {METADATA_MAX_BYTES} bytes")
+    return sender, text, metadata
+
+
+def client_address(request: Request) -> str:
+    forwarded = request.headers.get("x-real-ip")
+    return forwarded if forwarded and request.ip in TRUSTED_PROXIES else request.ip
+
+
+def _key(kind: str, value: str) -> str:
+    # The keys live in Redis for a minute; they need not carry the address or the sender.
+    return kind + ":" + hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def _error(status: int, reason: str, **headers: str) -> HTTPResponse:
+    return response.json({"error": reason}, status=status, headers=headers or None)
+
+
+class FamilyChat(RestInput):
+    """`bot.channels.FamilyChat` in credentials.yml; served at /webhooks/rest/webhook."""
+
+    def __init__(self) -> None:
+        settings = get_settings()
+        self.settings = settings
+        self.limiter = Limiter.for_url(settings.lock_store_url)
+        self.per_conversation = Rate.parse(settings.rate_limit_per_conversation)
+        self.per_client = Rate.parse(settings.rate_limit_per_client)
+
+    @classmethod
+    def name(cls) -> str:
+        return "rest"
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> FamilyChat:
+        return cls()
+
+    def _limited(self, request: Request, sender: str) -> HTTPResponse | None:
+        if not self.limiter.allows(_key("client", client_address(request)), self.per_client):
+            return _error(429, "too many messages from this address; wait a minute", **{"Retry-After": "60"})
+        if not self.limiter.allows(_key("conversation", sender), self.per_conversation):
+            return _error(429, "too many messages in this conversation; wait a minute", **{"Retry-After": "60"})
+        return None
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        chat = Blueprint("family_chat", __name__)
+
+        @chat.route("/", methods=["GET"])
+        async def health(_request: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @chat.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            try:
+                sender, text, metadata = parse_message(request.body or b"", self.settings)
+                refused = self._limited(request, sender)
+            except BadMessage as bad:
+                return _error(bad.status, str(bad))
+            except Exception as error:  # noqa: BLE001 (the counter's Redis is down)
+                log.error("webhook refused: rate limit store unreachable (%s)", type(error).__name__)
+                return _error(503, "the chat is temporarily unavailable; try again in a moment", **{"Retry-After": "5"})
+            if refused is not None:
+                return refused
+            collector = CollectingOutputChannel()
+            try:
+                await on_new_message(
+                    UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata)
+                )
+            except (Exception, TrackerStoreUnavailable) as error:  # noqa: BLE001 (a store or the action server down)
+                # No message text here: it may hold a phone number or worse.
+                log.error("webhook message not processed: %s: %s", type(error).__name__, error)
+                return _error(503, "the chat is temporarily unavailable; try again in a moment", **{"Retry-After": "5"})
+            return response.json(collector.messages)
+
+        return chat

@@ -1,0 +1,249 @@
+"""Where Rasa keeps conversations and their locks, chosen by the environment.
+
+`endpoints.yml` names `ConfiguredTrackerStore` and `ConfiguredLockStore`; with no
+`PK_TRACKER_STORE_URL` / `PK_LOCK_STORE_URL` they are Rasa's in-memory stores (one process, no
+server), otherwise a SQL tracker store that masks personal data and recovers from a database
+restart, and a Redis lock store whose every change is atomic.
+
+Why not Rasa's own RedisLockStore: it reads the lock, adds a ticket in Python and writes it back.
+Two servers that read at once both take the same ticket number and then process two messages
+of one conversation side by side; the SQL tracker store, which appends "the events it has not
+stored yet" by count, then loses or duplicates events. Here each change runs in a Redis
+transaction (WATCH/MULTI/EXEC) and is retried when another server changed the lock in between.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+import redis
+import sqlalchemy as sa
+from rasa.core.lock import TicketLock
+from rasa.core.lock_store import LOCK_LIFETIME, InMemoryLockStore, LockError, LockStore
+from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore
+from rasa.shared.core.events import Event
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from service_catalog.privacy import mask_personal_data
+from service_catalog.settings import get_settings
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+# The call-me-back contact must reach the form's submit, so it is kept in clear only while it
+# is the slot's current value; once the form resets it, every stored copy is masked.
+PERSONAL_SLOTS = frozenset({"callback_contact"})
+REDIS_TIMEOUT_SECONDS = 2.0
+
+
+# --- locks ---------------------------------------------------------------------------------
+
+
+class AtomicRedisLockStore(LockStore):
+    """Rasa's ticket lock, kept in Redis, changed only inside Redis transactions."""
+
+    def __init__(self, url: str, key_prefix: str = "pk:lock:") -> None:
+        self.red = redis.Redis.from_url(
+            url, socket_timeout=REDIS_TIMEOUT_SECONDS, socket_connect_timeout=REDIS_TIMEOUT_SECONDS
+        )
+        self.key_prefix = key_prefix
+        super().__init__()
+
+    def _key(self, conversation_id: str) -> str:
+        return self.key_prefix + conversation_id
+
+    def _read(self, client: Any, conversation_id: str) -> TicketLock | None:
+        raw = client.get(self._key(conversation_id))
+        return TicketLock.from_dict(json.loads(raw)) if raw else None
+
+    def _change(self, conversation_id: str, change: Callable[[TicketLock | None], tuple[TicketLock | None, T]]) -> T:
+        key = self._key(conversation_id)
+
+        def transaction(pipe: redis.client.Pipeline) -> T:
+            lock, result = change(self._read(pipe, conversation_id))
+            pipe.multi()
+            if lock is None or not lock.tickets:
+                pipe.delete(key)
+            else:
+                # An abandoned lock (a server killed mid-message) goes when its last ticket would.
+                seconds_left = max(ticket.expires for ticket in lock.tickets) - time.time()
+                pipe.set(key, lock.dumps(), px=max(1000, int((seconds_left + 1) * 1000)))
+            return result
+
+        try:
+            return self.red.transaction(transaction, key, value_from_callable=True)
+        except redis.RedisError as error:
+            raise LockError(f"the lock store (Redis) is unreachable: {error}") from error
+
+    def issue_ticket(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:
+        def issue(lock: TicketLock | None) -> tuple[TicketLock, int]:
+            lock = lock or TicketLock(conversation_id)
+            return lock, lock.issue_ticket(lock_lifetime)
+
+        return self._change(conversation_id, issue)
+
+    def update_lock(self, conversation_id: str) -> None:
+        def drop_expired(lock: TicketLock | None) -> tuple[TicketLock | None, None]:
+            if lock:
+                lock.remove_expired_tickets()
+            return lock, None
+
+        self._change(conversation_id, drop_expired)
+
+    def finish_serving(self, conversation_id: str, ticket_number: int) -> None:
+        def finish(lock: TicketLock | None) -> tuple[TicketLock | None, None]:
+            if lock:
+                lock.remove_ticket_for(ticket_number)
+            return lock, None
+
+        self._change(conversation_id, finish)
+
+    def cleanup(self, conversation_id: str, ticket_number: int) -> None:
+        # finish_serving deletes the key once no ticket is left: one transaction, not two.
+        self.finish_serving(conversation_id, ticket_number)
+
+    def get_lock(self, conversation_id: str) -> TicketLock | None:
+        try:
+            return self._read(self.red, conversation_id)
+        except redis.RedisError as error:
+            raise LockError(f"the lock store (Redis) is unreachable: {error}") from error
+
+    def save_lock(self, lock: TicketLock) -> None:
+        self._change(lock.conversation_id, lambda _old: (lock, None))
+
+    def delete_lock(self, conversation_id: str) -> None:
+        self._change(conversation_id, lambda _old: (None, None))
+
+
+class ConfiguredLockStore(LockStore):
+    """In memory by default; `AtomicRedisLockStore` when PK_LOCK_STORE_URL is set.
+
+    Rasa loads a custom store by class path only, so the class chooses in `__new__`."""
+
+    def __new__(cls, endpoint_config: Any = None) -> LockStore:  # type: ignore[misc]
+        url = get_settings().lock_store_url
+        return AtomicRedisLockStore(url) if url else InMemoryLockStore()
+
+
+# --- conversations -------------------------------------------------------------------------
+
+
+def _mask_strings(value: Any) -> Any:
+    if isinstance(value, str):
+        return mask_personal_data(value)
+    if isinstance(value, list):
+        return [_mask_strings(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _mask_strings(item) for key, item in value.items()}
+    return value
+
+
+def masked_event_data(data: dict[str, Any], current_slots: dict[str, Any]) -> dict[str, Any]:
+    """One event as it may be stored: the family's words and the bot's echo of them masked.
+
+    The bot's payloads (`data` of a bot event) carry public service numbers and stay."""
+    kind = data.get("event")
+    data = dict(data)
+    if kind == "user":
+        for key in ("text", "parse_data", "metadata"):
+            if key in data:
+                data[key] = _mask_strings(data[key])
+    elif kind == "bot" and data.get("text"):
+        data["text"] = mask_personal_data(data["text"])
+    elif kind == "slot" and isinstance(data.get("value"), str):
+        name = data.get("name")
+        keep = name in PERSONAL_SLOTS and current_slots.get(name) == data["value"]
+        if not keep:
+            data["value"] = mask_personal_data(data["value"])
+    return data
+
+
+class TrackerStoreUnavailable(BaseException):
+    """The conversation database cannot be reached.
+
+    A BaseException on purpose: Rasa wraps every tracker store in a FailSafeTrackerStore that
+    catches Exception and carries on with an empty, in-memory conversation, which answers the
+    family out of context and stores the turn nowhere. This passes through it to the webhook
+    (`bot.channels`), which answers 503 so the widget retries the same message."""
+
+
+class MaskingSQLTrackerStore(SQLTrackerStore):
+    """Rasa's SQL tracker store from one URL, with personal data masked and a pool that
+    notices a restarted database (pre-ping) instead of failing the next family's message."""
+
+    def __init__(self, url: str, domain: Any = None, event_broker: Any = None, **kwargs: Any) -> None:
+        parts = sa.engine.make_url(url)
+        super().__init__(
+            domain=domain,
+            dialect=parts.drivername,
+            host=parts.host,
+            port=parts.port,
+            db=parts.database or "",
+            username=parts.username,
+            password=parts.password,
+            event_broker=event_broker,
+            query=dict(parts.query) or None,
+            **kwargs,
+        )
+        self.engine.dispose()
+        self.engine = sa.create_engine(parts, pool_pre_ping=True, future=True)
+        self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
+
+    def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator[Event]:
+        slots = tracker.current_slot_values()
+        for event in super()._additional_events(session, tracker):
+            yield Event.from_parameters(masked_event_data(event.as_dict(), slots))
+
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        try:
+            return await super().retrieve(sender_id)
+        except sa.exc.DBAPIError as error:
+            raise TrackerStoreUnavailable(str(error.orig)) from error
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        try:
+            await super().save(tracker)
+            if self._holds_stale_personal_slots(tracker):
+                self.mask_personal_slots(tracker.sender_id)
+        except sa.exc.DBAPIError as error:
+            raise TrackerStoreUnavailable(str(error.orig)) from error
+
+    @staticmethod
+    def _holds_stale_personal_slots(tracker: DialogueStateTracker) -> bool:
+        slots = tracker.current_slot_values()
+        return any(
+            getattr(event, "key", None) in PERSONAL_SLOTS
+            and isinstance(event.value, str)
+            and event.value != slots.get(event.key)
+            and mask_personal_data(event.value) != event.value
+            for event in tracker.events
+        )
+
+    def mask_personal_slots(self, sender_id: str) -> None:
+        """Masks the personal slot values stored before the form reset them."""
+        with self.session_scope() as session:
+            rows = session.query(self.SQLEvent).filter(
+                self.SQLEvent.sender_id == sender_id, self.SQLEvent.type_name == "slot"
+            )
+            for row in rows:
+                data = json.loads(row.data)
+                if data.get("name") in PERSONAL_SLOTS and isinstance(data.get("value"), str):
+                    data["value"] = mask_personal_data(data["value"])
+                    row.data = json.dumps(data)
+            session.commit()
+
+
+class ConfiguredTrackerStore(InMemoryTrackerStore):
+    """In memory by default; `MaskingSQLTrackerStore` when PK_TRACKER_STORE_URL is set.
+
+    Rasa loads a custom store by class path only, so the class chooses in `__new__`."""
+
+    def __new__(cls, domain: Any = None, host: Any = None, event_broker: Any = None, **kwargs: Any):  # type: ignore[misc]
+        url = get_settings().tracker_store_url
+        if url:
+            return MaskingSQLTrackerStore(url, domain=domain, event_broker=event_broker)
+        return InMemoryTrackerStore(domain, event_broker)
