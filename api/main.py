@@ -8,14 +8,17 @@ from fastapi import FastAPI, Request, status
 from fastapi.responses import JSONResponse
 
 from api.deps import etag
-from api.routes import admin, auth, inbox, services, staff, widget
+from api.routes import admin, auth, conversations, inbox, services, staff, widget
 from api.routes import insights as insights_routes
 from api.staff_ui import mount_staff_ui
+from service_catalog import conversations as tracker_conversations
 from service_catalog import inbox as callback_inbox
 from service_catalog import insights
 from service_catalog.admin import AdminError, Conflict, InvalidData, NotFound, VersionMismatch
 from service_catalog.db import new_session
+from service_catalog.privacy import install_log_masking
 
+install_log_masking()
 app = FastAPI(
     title="Sähköinen perhekeskus API",
     version="0.2.0",
@@ -31,6 +34,7 @@ app.include_router(staff.tokens)
 app.include_router(inbox.router)
 app.include_router(insights_routes.feedback)
 app.include_router(insights_routes.router)
+app.include_router(conversations.router)
 mount_staff_ui(app)  # read-only browsing at /staff
 
 ADMIN_ERROR_STATUS = {
@@ -59,6 +63,10 @@ def purge_expired_callbacks() -> None:
             insights.purge_expired(session)
     except Exception as error:  # noqa: BLE001 (an unmigrated database must not stop the API)
         logging.getLogger(__name__).warning("could not purge old callback requests and insights: %s", error)
+    try:
+        tracker_conversations.purge_expired()
+    except Exception as error:  # noqa: BLE001 (a tracker database that is down must not stop the API)
+        logging.getLogger(__name__).warning("could not purge old conversations: %s", error)
 
 
 @app.get("/health", tags=["health"])

@@ -189,3 +189,37 @@ def pg_url(pg_template: tuple, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]
         get_engine(url).dispose()
         with connection.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def empty_pg_url() -> Iterator[str]:
+    """An empty PostgreSQL database of its own (dropped afterwards), e.g. for a tracker store."""
+    import secrets
+
+    user, connection = _pg_admin_connection()
+    name = f"pk_empty_{secrets.token_hex(4)}"
+    with connection.cursor() as cursor:
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield _pg_url(user, name)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.close()
+
+
+# --- Redis ---------------------------------------------------------------------------------
+
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The local Redis, or a skip that says why; tests use keys of their own (random ids)."""
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError as error:
+        pytest.skip(f"no Redis reachable at {REDIS_URL}: {error}")
+    return REDIS_URL

@@ -1,0 +1,93 @@
+"""The chat webhook's door: malformed, oversized and flooding requests get a clear 4xx."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.channels import BadMessage, parse_message
+from bot.limits import Limiter, MemoryCounter, Rate, RedisCounter
+from service_catalog.settings import Settings
+
+SETTINGS = Settings(max_message_chars=2000)
+
+
+def body(**fields: object) -> bytes:
+    return json.dumps(fields).encode()
+
+
+def test_a_well_formed_message_passes():
+    assert parse_message(body(sender="a1", message="neuvola", metadata={"municipality": "Mikkeli"}), SETTINGS) == (
+        "a1",
+        "neuvola",
+        {"municipality": "Mikkeli"},
+    )
+
+
+@pytest.mark.parametrize(
+    "raw, status, reason",
+    [
+        (b"{not json", 400, "not JSON"),
+        ("ääkköset".encode("latin-1"), 400, "not UTF-8"),
+        (b'["sender", "message"]', 400, "JSON object"),
+        (body(message="hei"), 400, "'sender'"),
+        (body(sender="", message="hei"), 400, "'sender'"),
+        (body(sender="a\nb", message="hei"), 400, "'sender'"),
+        (body(sender="x" * 129, message="hei"), 400, "'sender'"),
+        (body(sender="a", message=5), 400, "'message'"),
+        (body(sender="a", message="   "), 400, "'message'"),
+        (body(sender="a", message="x" * 2001), 413, "too long"),
+        (body(sender="a", message="hei", metadata=["x"]), 400, "'metadata'"),
+        (body(sender="a", message="hei", metadata={"x": "y" * 5000}), 400, "'metadata'"),
+        (b" " * 20000, 413, "too long"),
+    ],
+)
+def test_bad_requests_are_refused_with_a_reason(raw, status, reason):
+    with pytest.raises(BadMessage, match=reason) as refused:
+        parse_message(raw, SETTINGS)
+    assert refused.value.status == status
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.binary(max_size=3000), st.text(max_size=3000).map(lambda t: t.encode("utf-8", "surrogatepass"))))
+def test_no_body_is_anything_but_a_message_or_a_clear_refusal(raw):
+    try:
+        sender, text, metadata = parse_message(raw, SETTINGS)
+    except BadMessage as refused:
+        assert refused.status in (400, 413)
+    else:
+        assert sender and text.strip() and len(text) <= 2000
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    sender=st.text(min_size=1, max_size=128),
+    message=st.text(min_size=1, max_size=2500),
+    metadata=st.none() | st.dictionaries(st.text(max_size=20), st.text(max_size=50), max_size=5),
+)
+def test_injection_strings_and_emoji_floods_pass_through_as_plain_text(sender, message, metadata):
+    raw = json.dumps({"sender": sender, "message": message, "metadata": metadata}).encode()
+    try:
+        assert parse_message(raw, SETTINGS)[1] == message
+    except BadMessage as refused:
+        assert refused.status in (400, 413)
+
+
+def test_rates_are_read_from_the_settings_notation():
+    assert Rate.parse("30/minute") == Rate(30, 60)
+    assert Rate.parse(" 5 / second ") == Rate(5, 1)
+    for wrong in ("30 per minute", "0/minute", "-1/hour", "many"):
+        with pytest.raises(ValueError):
+            Rate.parse(wrong)
+
+
+@pytest.mark.parametrize("counter", ["memory", "redis"])
+def test_the_limiter_lets_through_the_rate_and_no_more(counter, request):
+    store = MemoryCounter() if counter == "memory" else RedisCounter(request.getfixturevalue("redis_url"))
+    limiter, rate, key = Limiter(store), Rate(3, 60), f"conversation:{uuid.uuid4()}"
+    assert [limiter.allows(key, rate) for _ in range(5)] == [True, True, True, False, False]
+    assert limiter.allows(f"conversation:{uuid.uuid4()}", rate)  # other conversations are not held back
