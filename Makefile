@@ -7,13 +7,22 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MODEL_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') bot/components.py bot/text.py bot/language.py bot/crisis.py
 
-.PHONY: run test setup catalogue train validate lint bench shell stories nlu-test browser
+.PHONY: run production test setup catalogue train validate lint bench shell stories nlu-test browser
 
 run: catalogue models/.trained  ## set up and start Rasa (5005), actions (5055) and the API (8000)
 	$(BIN)/honcho start -f Procfile
 
+# The production set-up on this machine (README, Production): the local PostgreSQL and Redis
+# unless the environment names others.
+production: export PK_DATABASE_URL ?= postgresql+psycopg2://postgres@127.0.0.1:5432/perhekeskus
+production: export PK_TRACKER_STORE_URL ?= postgresql+psycopg2://postgres@127.0.0.1:5432/perhekeskus_rasa
+production: export PK_LOCK_STORE_URL ?= redis://127.0.0.1:6379/1
+production: setup models/.trained  ## nginx on :8080 before two Rasa servers, actions and the API, under supervisord
+	scripts/system-packages.sh
+	$(BIN)/python -m deploy.production
+
 test: setup validate models/.trained  ## every test: data validation, pytest (with the browser tests), test conversations
-	scripts/browser.sh
+	scripts/system-packages.sh
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 	$(BIN)/rasa test core --stories tests/test_stories.yml --model models --fail-on-prediction-errors --out var/results-core
@@ -36,8 +45,8 @@ models/.trained: $(STAMP) $(MODEL_INPUTS)
 validate: setup
 	$(BIN)/rasa data validate --domain domain.yml --data data
 
-browser:  ## install the system Chromium the widget's browser tests drive
-	scripts/browser.sh
+browser:  ## install the system Chromium and nginx the browser and production tests drive
+	scripts/system-packages.sh
 
 lint: setup
 	$(BIN)/ruff check .

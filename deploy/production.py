@@ -82,7 +82,7 @@ def _program(name: str, command: str, directory: Path, environment: dict[str, st
     return "\n".join(lines) + "\n"
 
 
-def render_supervisor(ports: Ports, directory: Path) -> str:
+def render_supervisor(settings: Settings, ports: Ports, directory: Path) -> str:
     parts = [
         "[supervisord]",
         f"logfile={directory / 'supervisord.log'}",
@@ -115,13 +115,14 @@ def render_supervisor(ports: Ports, directory: Path) -> str:
                 f"rasa{index}",
                 f"{sys.executable} -m bot.serve --port {port} --endpoints {HERE / 'endpoints.yml'}",
                 directory,
+                {"TICKET_LOCK_LIFETIME": str(settings.ticket_lock_lifetime)},
             )
         )
     parts.append(
         _program("api", f"{BIN / 'uvicorn'} api.main:app --host 127.0.0.1 --port {ports.api} --ws none", directory)
     )
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    parts.append(_program("nginx", f"{nginx} -c {directory / 'nginx.conf'} -p {directory} -g 'daemon off;'", directory))
+    parts.append(_program("nginx", f"{nginx} -e stderr -c {directory / 'nginx.conf'} -p {directory} -g 'daemon off;'", directory))
     return "\n".join(parts)
 
 
@@ -164,7 +165,7 @@ def main(argv: list[str] | None = None) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     ports = Ports.plan(settings, args.base_port)
     (directory / "nginx.conf").write_text(render_nginx(settings, ports, directory, args.listen_host))
-    (directory / "supervisord.conf").write_text(render_supervisor(ports, directory))
+    (directory / "supervisord.conf").write_text(render_supervisor(settings, ports, directory))
     prepare(settings)
     os.environ["PK_ACTION_SERVER_URL"] = f"http://127.0.0.1:{ports.actions_balancer}/webhook"
     print(f"production set-up: http://{args.listen_host}:{ports.public}/ (logs in {directory})", flush=True)

@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     # only); redis://host:6379/1 when several Rasa servers share the conversations.
     tracker_store_url: str = ""
     lock_store_url: str = ""
+    # How long one message may hold its conversation's lock (Rasa's TICKET_LOCK_LIFETIME): a
+    # server killed mid-message holds the conversation at most this long.
+    ticket_lock_lifetime: int = 15
     # Conversations (tracker events) are deleted this many days after their last message.
     tracker_retention_days: int = 30
     # Token for Rasa's HTTP API; empty keeps the API off (only the chat webhook is served).

@@ -42,7 +42,7 @@ def find_chromium() -> str | None:
 
 CHROMIUM = find_chromium()
 if CHROMIUM is None:
-    pytest.skip("no Chromium found: run scripts/browser.sh (apt-get install chromium) or set PK_CHROMIUM", allow_module_level=True)
+    pytest.skip("no Chromium found: run scripts/system-packages.sh (apt-get install chromium) or set PK_CHROMIUM", allow_module_level=True)
 
 ARTIFACTS = REPO_ROOT / "var" / "artifacts"
 AXE = REPO_ROOT / "tests" / "vendor" / "axe.min.js"
