@@ -25,7 +25,8 @@ import sqlalchemy as sa
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, InMemoryLockStore, LockError, LockStore
 from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore
-from rasa.shared.core.events import Event
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, Event, SessionStarted, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from service_catalog.privacy import mask_personal_data
@@ -200,9 +201,44 @@ class MaskingSQLTrackerStore(SQLTrackerStore):
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         try:
-            return await super().retrieve(sender_id)
+            tracker = await super().retrieve(sender_id)
+            if tracker is not None and len(tracker.events) > get_settings().tracker_max_events:
+                tracker = self.compact(tracker)
+            return tracker
         except sa.exc.DBAPIError as error:
             raise TrackerStoreUnavailable(str(error.orig)) from error
+
+    def compact(self, tracker: DialogueStateTracker) -> DialogueStateTracker:
+        """Starts a new session that carries the state over, as Rasa's own session start
+        does after an idle hour, and stores it: later turns load only from here.
+
+        Rasa loads every event since the last SessionStarted on each turn; a family (or a
+        script) that keeps one session going would make every turn slower."""
+        now = time.time()
+        carried: list[Event] = [SessionStarted(timestamp=now)]
+        carried += [
+            SlotSet(name, value, timestamp=now)
+            for name, value in tracker.current_slot_values().items()
+            if value is not None
+        ]
+        if tracker.active_loop_name:
+            carried.append(ActiveLoop(tracker.active_loop_name, timestamp=now))
+        carried.append(ActionExecuted(ACTION_LISTEN_NAME, timestamp=now))
+        compacted = DialogueStateTracker.from_events(tracker.sender_id, carried, self.domain.slots)
+        with self.session_scope() as session:
+            for event in carried:
+                session.add(
+                    self.SQLEvent(
+                        sender_id=tracker.sender_id,
+                        type_name=event.type_name,
+                        timestamp=now,
+                        action_name=getattr(event, "action_name", None),
+                        data=json.dumps(masked_event_data(event.as_dict(), tracker.current_slot_values())),
+                    )
+                )
+            session.commit()
+        log.info("compacted a conversation of %d events into a new session", len(tracker.events))
+        return compacted
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         try:

@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     ticket_lock_lifetime: int = 15
     # Conversations (tracker events) are deleted this many days after their last message.
     tracker_retention_days: int = 30
+    # A conversation session longer than this many events is compacted (a new session that
+    # carries its slots and open form over), so no turn loads an unbounded history.
+    tracker_max_events: int = 400
     # Token for Rasa's HTTP API; empty keeps the API off (only the chat webhook is served).
     rasa_token: str = ""
     # Where the Rasa servers reach the action server (deploy/endpoints.yml reads it).

@@ -132,3 +132,26 @@ def test_conversations_idle_past_the_retention_go(tracker_url):
         save(store, tracker)
     assert conversations.purge_expired(days=30) == 1
     assert stored(tracker_url, old) == [] and len(stored(tracker_url, recent)) == 1
+
+
+def test_a_very_long_session_is_compacted_and_keeps_its_state(tracker_url, monkeypatch):
+    monkeypatch.setenv("PK_TRACKER_MAX_EVENTS", "50")
+    get_settings.cache_clear()
+    store = MaskingSQLTrackerStore(tracker_url, domain=DOMAIN)
+    sender = f"long-{uuid.uuid4()}"
+    tracker = DialogueStateTracker(sender, DOMAIN.slots)
+    tracker.update(SlotSet("municipality", "Juva"))
+    tracker.update(SlotSet("callback_contact", PHONE))  # an open call-me-back form keeps its number
+    for turn in range(40):
+        tracker.update(UserUttered(f"viesti {turn}", {"name": "need", "confidence": 1.0}))
+        tracker.update(ActionExecuted("action_listen"))
+    save(store, tracker)
+
+    loaded = asyncio.run(store.retrieve(sender))
+    assert len(loaded.events) < 10
+    assert loaded.get_slot("municipality") == "Juva" and loaded.get_slot("callback_contact") == PHONE
+    loaded.update(UserUttered("entä Mikkelissä?", {"name": "need", "confidence": 1.0}))
+    save(store, loaded)
+    again = asyncio.run(store.retrieve(sender))  # bounded from the new session on
+    assert [e.text for e in again.events if isinstance(e, UserUttered)] == ["entä Mikkelissä?"]
+    assert again.get_slot("municipality") == "Juva"
