@@ -11,6 +11,7 @@ logs no message text, and `install_log_masking` masks what other loggers print.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -32,8 +33,6 @@ install_log_masking()
 
 SENDER_MAX = 128
 METADATA_MAX_BYTES = 4096
-# Only a proxy on this machine (nginx of the production set-up) may name the client's address.
-TRUSTED_PROXIES = frozenset({"127.0.0.1", "::1"})
 
 
 class BadMessage(ValueError):
@@ -68,9 +67,18 @@ def parse_message(body: bytes, settings: Settings) -> tuple[str, str, dict[str, 
     return sender, text, metadata
 
 
-def client_address(request: Request) -> str:
+def trusted_networks(setting: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(item.strip(), strict=False) for item in setting.split(",") if item.strip())
+
+
+def client_address(request: Request, trusted: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]) -> str:
+    """The family's address: X-Real-IP when a trusted proxy (our nginx) sent the request."""
     forwarded = request.headers.get("x-real-ip")
-    return forwarded if forwarded and request.ip in TRUSTED_PROXIES else request.ip
+    try:
+        peer = ipaddress.ip_address(request.ip)
+    except ValueError:
+        return request.ip
+    return forwarded if forwarded and any(peer in network for network in trusted) else request.ip
 
 
 def _key(kind: str, value: str) -> str:
@@ -91,6 +99,7 @@ class FamilyChat(RestInput):
         self.limiter = Limiter.for_url(settings.lock_store_url)
         self.per_conversation = Rate.parse(settings.rate_limit_per_conversation)
         self.per_client = Rate.parse(settings.rate_limit_per_client)
+        self.trusted_proxies = trusted_networks(settings.trusted_proxies)
 
     @classmethod
     def name(cls) -> str:
@@ -101,7 +110,7 @@ class FamilyChat(RestInput):
         return cls()
 
     def _limited(self, request: Request, sender: str) -> HTTPResponse | None:
-        if not self.limiter.allows(_key("client", client_address(request)), self.per_client):
+        if not self.limiter.allows(_key("client", client_address(request, self.trusted_proxies)), self.per_client):
             return _error(429, "too many messages from this address; wait a minute", **{"Retry-After": "60"})
         if not self.limiter.allows(_key("conversation", sender), self.per_conversation):
             return _error(429, "too many messages in this conversation; wait a minute", **{"Retry-After": "60"})

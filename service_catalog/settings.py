@@ -50,9 +50,6 @@ class Settings(BaseSettings):
     # only); redis://host:6379/1 when several Rasa servers share the conversations.
     tracker_store_url: str = ""
     lock_store_url: str = ""
-    # How long one message may hold its conversation's lock (Rasa's TICKET_LOCK_LIFETIME): a
-    # server killed mid-message holds the conversation at most this long.
-    ticket_lock_lifetime: int = 15
     # Conversations (tracker events) are deleted this many days after their last message.
     tracker_retention_days: int = 30
     # A conversation session longer than this many events is compacted (a new session that
@@ -70,6 +67,12 @@ class Settings(BaseSettings):
     # Redis when there is one, so they hold across Rasa servers.
     rate_limit_per_conversation: str = "30/minute"
     rate_limit_per_client: str = "300/minute"
+    # Proxies whose X-Real-IP names the family's address (addresses or networks, comma-separated):
+    # nginx on this machine by default; the compose network or the pod network behind an ingress.
+    trusted_proxies: str = "127.0.0.1,::1"
+    # How long one message may hold its conversation's lock (Rasa's TICKET_LOCK_LIFETIME): a
+    # server killed mid-message holds the conversation at most this long.
+    ticket_lock_lifetime: int = 15
     # The production set-up on one machine (`make production`): nginx in front of this many
     # Rasa servers, and the ports they take.
     rasa_instances: int = 2

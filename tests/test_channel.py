@@ -91,3 +91,20 @@ def test_the_limiter_lets_through_the_rate_and_no_more(counter, request):
     limiter, rate, key = Limiter(store), Rate(3, 60), f"conversation:{uuid.uuid4()}"
     assert [limiter.allows(key, rate) for _ in range(5)] == [True, True, True, False, False]
     assert limiter.allows(f"conversation:{uuid.uuid4()}", rate)  # other conversations are not held back
+
+
+class _Request:
+    def __init__(self, ip: str, real_ip: str | None = None) -> None:
+        self.ip = ip
+        self.headers = {"x-real-ip": real_ip} if real_ip else {}
+
+
+def test_only_a_trusted_proxy_names_the_familys_address():
+    from bot.channels import client_address, trusted_networks
+
+    trusted = trusted_networks("127.0.0.1, ::1, 172.30.0.0/24")
+    assert client_address(_Request("127.0.0.1", "203.0.113.7"), trusted) == "203.0.113.7"
+    assert client_address(_Request("172.30.0.5", "203.0.113.7"), trusted) == "203.0.113.7"
+    # Anyone else sending the header is counted by their own address.
+    assert client_address(_Request("198.51.100.9", "203.0.113.7"), trusted) == "198.51.100.9"
+    assert client_address(_Request("198.51.100.9"), trusted) == "198.51.100.9"
