@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from fastapi import FastAPI, Request, status
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
 from api.deps import etag
@@ -17,12 +18,22 @@ from service_catalog import insights
 from service_catalog.admin import AdminError, Conflict, InvalidData, NotFound, VersionMismatch
 from service_catalog.db import new_session
 from service_catalog.privacy import install_log_masking
+from service_catalog.settings import get_settings
 
 install_log_masking()
 app = FastAPI(
     title="Sähköinen perhekeskus API",
     version="0.2.0",
     description="Public catalogue search, and the catalogue administration for staff (`/admin`, Bearer token).",
+)
+# The widget runs on the municipalities' pages (PK_CORS_ORIGINS) and posts ratings here; no
+# credentials travel cross-origin (staff use bearer tokens, the staff UI is same-origin).
+app.add_middleware(
+    CORSMiddleware,
+    allow_origins=[origin.strip() for origin in get_settings().cors_origins.split(",") if origin.strip()],
+    allow_methods=["GET", "POST"],
+    allow_headers=["Content-Type"],
+    max_age=86400,
 )
 app.include_router(services.router)
 app.include_router(widget.router)

@@ -13,13 +13,6 @@ from service_catalog import insights
 from service_catalog.insights import UnansweredQuestion
 
 ERRORS: dict[int | str, dict[str, Any]] = {401: {"description": "no token, or an invalid one"}}
-# The widget runs on municipal pages: any origin may post a rating (no credentials travel).
-CORS = {
-    "Access-Control-Allow-Origin": "*",
-    "Access-Control-Allow-Methods": "POST, OPTIONS",
-    "Access-Control-Allow-Headers": "Content-Type",
-    "Access-Control-Max-Age": "86400",
-}
 
 Since = Annotated[datetime | None, Query(description="from this time (ISO 8601)")]
 Until = Annotated[datetime | None, Query(description="before this time (ISO 8601)")]
@@ -34,12 +27,7 @@ def add_rating(body: FeedbackCreate, session: SessionDep) -> Response:
         session, sender_id=body.sender, helpful=body.helpful, services=body.services, language=body.language
     )
     session.commit()
-    return Response(status_code=status.HTTP_204_NO_CONTENT, headers=CORS)
-
-
-@feedback.options("", include_in_schema=False)
-def rating_preflight() -> Response:
-    return Response(status_code=status.HTTP_204_NO_CONTENT, headers=CORS)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 def _filters(
