@@ -3,8 +3,8 @@
 Same address and answer as Rasa's `rest` channel (POST /webhooks/rest/webhook, a list of bot
 messages), but a request that is not a well-formed message gets a 4xx that says why, an
 oversized one 413, a flood 429, and a failure of the stores behind the bot (lock store,
-tracker store, action server) a 503 the widget can retry, instead of Rasa's 200 with an empty
-answer. Rasa's own channel also logs the family's message in clear on every failure; this one
+tracker store, action server) a 503 the widget can retry (its note says to call 112 in an
+emergency), instead of Rasa's 200 with an empty answer. Rasa's own channel also logs the family's message in clear on every failure; this one
 logs no message text, and `install_log_masking` masks what other loggers print.
 """
 
@@ -143,6 +143,11 @@ class FamilyChat(RestInput):
             except (Exception, TrackerStoreUnavailable) as error:  # noqa: BLE001 (a store or the action server down)
                 # No message text here: it may hold a phone number or worse.
                 log.error("webhook message not processed: %s: %s", type(error).__name__, error)
+                return _error(503, "the chat is temporarily unavailable; try again in a moment", **{"Retry-After": "5"})
+            if not collector.messages:
+                # Every turn of this bot answers; none means the action server failed (Rasa logs
+                # it and carries on silently). Say so, so the widget offers a retry and 112.
+                log.error("webhook message got no answer: is the action server up?")
                 return _error(503, "the chat is temporarily unavailable; try again in a moment", **{"Retry-After": "5"})
             return response.json(collector.messages)
 
