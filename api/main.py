@@ -8,7 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from api.deps import admin_error_status, etag
-from api.routes import admin, auth, inbox, services, staff, widget
+from api.routes import admin, auth, imports, inbox, services, staff, widget
 from api.routes import insights as insights_routes
 from api.staff_ui import mount_staff_ui
 from service_catalog import inbox as callback_inbox
@@ -28,6 +28,7 @@ for router in admin.routers:
     app.include_router(router)
 app.include_router(staff.users)
 app.include_router(staff.tokens)
+app.include_router(imports.router)
 app.include_router(inbox.router)
 app.include_router(insights_routes.feedback)
 app.include_router(insights_routes.router)

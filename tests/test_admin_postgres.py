@@ -24,6 +24,12 @@ from tests.test_admin_crud import (  # noqa: F401  (collected here to run on Pos
     test_two_editors_cannot_overwrite_each_other,
     test_unknown_ids_are_404,
 )
+from tests.test_ptv_api import (  # noqa: F401
+    test_a_broken_file_is_a_clear_4xx_and_changes_nothing,
+    test_a_huge_upload_is_refused_with_413,
+    test_an_editor_imports_a_ptv_file_and_the_audit_log_names_them,
+    test_the_brake_refuses_a_file_that_would_delete_most_services,
+)
 from tests.test_staff_auth import (  # noqa: F401
     test_a_deactivated_account_loses_access_at_once,
     test_api_tokens_are_shown_once_and_stored_hashed,
