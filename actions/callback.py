@@ -24,7 +24,7 @@ from actions.handoff import (
 from actions.texts import say
 from bot.language import detect_language
 from service_catalog.db import new_session
-from service_catalog.inbox import notify_webhook
+from service_catalog.inbox import notify_webhook_in_background
 from service_catalog.settings import get_settings
 
 CALLBACK_SLOTS = ("callback_consent", "callback_contact", "callback_topic", "callback_municipality")
@@ -158,6 +158,7 @@ class ActionSubmitCallback(CatalogueAction):
         answer, request = submit_callback(session, ctx, form)
         if request is not None:
             session.commit()
-            notify_webhook(request)  # never raises: a down hook is only logged
+            # Posted by a background thread: a slow or down hook never delays the answer.
+            notify_webhook_in_background(request)
         # The request is in the inbox now; the conversation keeps no phone number or email.
         return answer, [SlotSet(slot, None) for slot in CALLBACK_SLOTS]

@@ -11,6 +11,7 @@ from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
 from api.security import Principal, principal_for
+from service_catalog.admin import AdminError, Conflict, InvalidData, NotFound, VersionMismatch
 from service_catalog.db import new_session
 from service_catalog.staff import role_allows
 
@@ -91,6 +92,19 @@ def optional_version(
     if_match: Annotated[str | None, Header(description="the row's ETag; optional here")] = None,
 ) -> int | None:
     return None if if_match is None else required_version(if_match)
+
+
+ADMIN_ERROR_STATUS = {
+    NotFound: status.HTTP_404_NOT_FOUND,
+    Conflict: status.HTTP_409_CONFLICT,
+    InvalidData: 422,
+    VersionMismatch: status.HTTP_412_PRECONDITION_FAILED,
+}
+
+
+def admin_error_status(error: AdminError) -> int:
+    """The HTTP status of a catalogue write that cannot be done, for the API and the staff UI alike."""
+    return next((code for kind, code in ADMIN_ERROR_STATUS.items() if isinstance(error, kind)), 400)
 
 
 # A database integer id: larger numbers are refused with 422 before they overflow the driver.

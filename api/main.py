@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import logging
 
-from fastapi import FastAPI, Request, status
+from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
-from api.deps import etag
-from api.routes import admin, auth, conversations, inbox, services, staff, widget
+from api.deps import admin_error_status, etag
+from api.routes import admin, auth, conversations, imports, inbox, services, staff, widget
 from api.routes import insights as insights_routes
 from api.staff_ui import mount_staff_ui
 from service_catalog import conversations as tracker_conversations
 from service_catalog import inbox as callback_inbox
 from service_catalog import insights
-from service_catalog.admin import AdminError, Conflict, InvalidData, NotFound, VersionMismatch
+from service_catalog.admin import AdminError, VersionMismatch
 from service_catalog.db import new_session
 from service_catalog.privacy import install_log_masking
 from service_catalog.settings import get_settings
@@ -42,23 +42,17 @@ for router in admin.routers:
     app.include_router(router)
 app.include_router(staff.users)
 app.include_router(staff.tokens)
+app.include_router(imports.router)
 app.include_router(inbox.router)
 app.include_router(insights_routes.feedback)
 app.include_router(insights_routes.router)
 app.include_router(conversations.router)
-mount_staff_ui(app)  # read-only browsing at /staff
-
-ADMIN_ERROR_STATUS = {
-    NotFound: status.HTTP_404_NOT_FOUND,
-    Conflict: status.HTTP_409_CONFLICT,
-    InvalidData: 422,
-    VersionMismatch: status.HTTP_412_PRECONDITION_FAILED,
-}
+mount_staff_ui(app)  # the staff web UI at /staff
 
 
 @app.exception_handler(AdminError)
 def admin_error(_request: Request, error: AdminError) -> JSONResponse:
-    code = next((c for kind, c in ADMIN_ERROR_STATUS.items() if isinstance(error, kind)), 400)
+    code = admin_error_status(error)
     headers = {"ETag": etag(error.current)} if isinstance(error, VersionMismatch) and error.current else None
     return JSONResponse({"detail": str(error)}, status_code=code, headers=headers)
 

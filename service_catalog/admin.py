@@ -394,9 +394,19 @@ def _flush(session: Session) -> None:
         raise Conflict(f"the change does not fit the catalogue: {error.orig}") from None
 
 
-def _audit(
-    session: Session, actor: Actor, entity: Entity, row: Any, action: str, before: Data | None
+def audit(
+    session: Session,
+    actor: Actor,
+    entity: Entity,
+    row: Any,
+    action: str,
+    before: Data | None,
+    *,
+    gone: bool = False,
 ) -> None:
+    """The audit entry of a flushed change: the row as it was and as it is (nothing, if `gone`).
+
+    Also for writers outside this module that change rows in bulk (the PTV import)."""
     session.add(
         AuditEntry(
             actor=actor.label,
@@ -407,7 +417,7 @@ def _audit(
             action=action,
             version=row.version,
             before=before,
-            after=record(entity, row),
+            after=None if gone else record(entity, row),
         )
     )
     session.flush()
@@ -434,7 +444,7 @@ def create(session: Session, entity: Entity, data: Data, actor: Actor) -> Any:
         entity.apply(session, row, data)
     session.add(row)
     _flush(session)
-    _audit(session, actor, entity, row, "create", None)
+    audit(session, actor, entity, row, "create", None)
     return row
 
 
@@ -464,7 +474,7 @@ def update(
             _touch(row)
     _flush(session)
     if changed:  # saving the row unchanged is no event: no new version, no entry
-        _audit(session, actor, entity, row, "update", before)
+        audit(session, actor, entity, row, "update", before)
     return row
 
 
@@ -500,7 +510,7 @@ def soft_delete(
     before = record(entity, row)
     row.deleted_at = _now()
     _flush(session)
-    _audit(session, actor, entity, row, "delete", before)
+    audit(session, actor, entity, row, "delete", before)
     return row
 
 
@@ -522,7 +532,7 @@ def restore(
     if hasattr(row, "updated_at"):
         row.updated_at = _now()
     _flush(session)
-    _audit(session, actor, entity, row, "restore", before)
+    audit(session, actor, entity, row, "restore", before)
     return row
 
 

@@ -6,7 +6,8 @@ deleted after `callback_retention_days` (`purge_expired`, run by the API at star
 `python -m service_catalog.inbox purge`). The phone number or email is never written to a log
 in clear (`mask_contact`).
 
-An integrating system may be told of each new request by a signed webhook (`notify_webhook`).
+An integrating system may be told of each new request by a signed webhook (`notify_webhook`;
+the bot posts it in the background, `notify_webhook_in_background`).
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ import hmac
 import json
 import logging
 import re
+import threading
 import urllib.request
 import uuid
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -238,14 +241,12 @@ def _post(request: urllib.request.Request, timeout: float) -> Any:
         return response.status
 
 
-def notify_webhook(request: CallbackRequest, settings: Settings | None = None, post: Poster = _post) -> bool:
-    """POST the signed notification if a webhook is configured; never raises (the family's
-    answer must not fail because the integrator is down). True when it was delivered."""
-    settings = settings or get_settings()
+def _signed_post(request: CallbackRequest, settings: Settings) -> urllib.request.Request | None:
+    """The notification for `request`, or None when no webhook is configured."""
     if not (settings.callback_webhook_url and settings.callback_webhook_secret):
-        return False
+        return None
     body = json.dumps(webhook_body(request), separators=(",", ":")).encode("utf-8")
-    outgoing = urllib.request.Request(
+    return urllib.request.Request(
         settings.callback_webhook_url,
         data=body,
         method="POST",
@@ -254,12 +255,62 @@ def notify_webhook(request: CallbackRequest, settings: Settings | None = None, p
             SIGNATURE_HEADER: sign(body, settings.callback_webhook_secret),
         },
     )
+
+
+def _deliver(outgoing: urllib.request.Request, request_id: str, timeout: float, post: Poster) -> bool:
     try:
-        post(outgoing, settings.callback_webhook_timeout)
+        post(outgoing, timeout)
     except Exception as error:  # noqa: BLE001 (any failure of the hook is only logged)
-        log.warning("callback webhook failed for request %s: %s", request.id, error)
+        log.warning("callback webhook failed for request %s: %s", request_id, error)
         return False
     return True
+
+
+def notify_webhook(request: CallbackRequest, settings: Settings | None = None, post: Poster = _post) -> bool:
+    """POST the signed notification if a webhook is configured; never raises (the family's
+    answer must not fail because the integrator is down). True when it was delivered."""
+    settings = settings or get_settings()
+    outgoing = _signed_post(request, settings)
+    return outgoing is not None and _deliver(outgoing, request.id, settings.callback_webhook_timeout, post)
+
+
+# A hook that hangs must not hold up the family's answer (nor, in the action server's event
+# loop, everyone else's): notifications are posted by these threads, one at a time per thread.
+_senders = ThreadPoolExecutor(max_workers=2, thread_name_prefix="callback-webhook")
+_under_way: set[Future[bool]] = set()
+_under_way_lock = threading.Lock()
+
+
+def notify_webhook_in_background(
+    request: CallbackRequest, settings: Settings | None = None, post: Poster = _post
+) -> Future[bool] | None:
+    """`notify_webhook` off the caller's path: returns at once, never raises. The body is made
+    and signed now, from the committed row; None when no webhook is configured."""
+    settings = settings or get_settings()
+    try:
+        outgoing = _signed_post(request, settings)
+        if outgoing is None:
+            return None
+        sending = _senders.submit(_deliver, outgoing, request.id, settings.callback_webhook_timeout, post)
+    except Exception as error:  # noqa: BLE001 (e.g. submitted while the process shuts down)
+        log.warning("callback webhook not sent for request %s: %s", request.id, error)
+        return None
+    with _under_way_lock:
+        _under_way.add(sending)
+    sending.add_done_callback(_done)
+    return sending
+
+
+def _done(sending: Future[bool]) -> None:
+    with _under_way_lock:
+        _under_way.discard(sending)
+
+
+def wait_for_webhooks(timeout: float | None = None) -> None:
+    """Wait until the notifications under way are delivered or have failed (tests; shutdown)."""
+    with _under_way_lock:
+        sending = list(_under_way)
+    wait(sending, timeout)
 
 
 # --- CLI -----------------------------------------------------------------------------------

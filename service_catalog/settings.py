@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     callback_webhook_url: str = ""
     callback_webhook_secret: str = ""
     callback_webhook_timeout: float = 3.0
+    # The largest PTV file POST /admin/imports/ptv accepts (bytes); larger ones are refused, 413.
+    ptv_import_max_bytes: int = 20_000_000
     # Answer events, unanswered questions and ratings are deleted this many days after.
     insights_retention_days: int = 365
 

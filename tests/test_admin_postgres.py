@@ -1,4 +1,4 @@
-"""The admin API's tests again, against the real PostgreSQL on 127.0.0.1:5432.
+"""The admin API's and the staff UI's tests again, against the real PostgreSQL on 127.0.0.1:5432.
 
 Each test gets its own database, copied from a template that Alembic migrated and the seed
 loaded once per module. Skipped, saying why, when no server answers.
@@ -24,12 +24,28 @@ from tests.test_admin_crud import (  # noqa: F401  (collected here to run on Pos
     test_two_editors_cannot_overwrite_each_other,
     test_unknown_ids_are_404,
 )
+from tests.test_ptv_api import (  # noqa: F401
+    test_a_broken_file_is_a_clear_4xx_and_changes_nothing,
+    test_a_huge_upload_is_refused_with_413,
+    test_an_editor_imports_a_ptv_file_and_the_audit_log_names_them,
+    test_the_brake_refuses_a_file_that_would_delete_most_services,
+)
 from tests.test_staff_auth import (  # noqa: F401
     test_a_deactivated_account_loses_access_at_once,
     test_api_tokens_are_shown_once_and_stored_hashed,
     test_no_admin_path_answers_without_a_token,
     test_roles,
     test_sign_in_with_the_password_form,
+)
+from tests.test_staff_ui import (  # noqa: F401
+    test_a_viewer_reads_but_cannot_write,
+    test_an_edit_on_a_stale_form_is_refused,
+    test_an_editor_edits_a_service_and_the_bot_answers_with_it,
+    test_delete_is_a_soft_delete_and_restore_brings_it_back,
+    test_editors_claim_note_and_close_in_the_ui,
+    test_every_edit_form_saves_its_row_unchanged,
+    test_invalid_data_is_shown_in_the_form_and_changes_nothing,
+    test_the_inbox_lists_requests_newest_first_and_filters,
 )
 
 

@@ -4,6 +4,8 @@ the inbox read back through the staff API. And the perheneuvo's hours in the con
 from __future__ import annotations
 
 import asyncio
+import json
+import time
 from datetime import datetime
 from typing import Any
 
@@ -22,10 +24,11 @@ from actions.callback import (
 )
 from service_catalog.db import new_session
 from service_catalog.hours import HELSINKI
-from service_catalog.inbox import CallbackRequest
+from service_catalog.inbox import CallbackRequest, wait_for_webhooks
 from service_catalog.places import find_place
 from service_catalog.settings import get_settings
 from tests.conftest import assert_pk_v1
+from tests.webhook import webhook_receiver
 
 DOMAIN = {
     "forms": {
@@ -187,10 +190,37 @@ def test_swedish_and_email_and_a_hook_that_is_down(staff_url, monkeypatch, caplo
     answer = talk.run(ActionSubmitCallback(), talk.tracker("Åbo", "inform_place"))
     payload = handoff(answer)
     assert payload["language"] == "sv" and "per e-post" in texts(answer)
+    wait_for_webhooks(timeout=10)  # it is posted in the background
     assert "callback webhook failed" in caplog.text and "anna@example.fi" not in caplog.text
     with new_session(staff_url) as session:
         (row,) = session.scalars(select(CallbackRequest)).all()
         assert row.municipality_id == "turku" and row.contact_channel == "email"
+
+
+def test_a_hanging_hook_does_not_hold_up_the_familys_answer(staff_url, monkeypatch):
+    with webhook_receiver(delay=5) as hook:  # longer than the hook's 3 s timeout
+        monkeypatch.setenv("PK_CALLBACK_WEBHOOK_URL", hook.url)
+        monkeypatch.setenv("PK_CALLBACK_WEBHOOK_SECRET", "s3cret")
+        get_settings.cache_clear()
+        talk = Conversation(metadata={"municipality": "Mikkeli"})
+        _start(talk)
+        talk.answer("kyllä", "affirm", "callback_consent", True)
+        talk.answer("040 123 4567", "nlu_fallback", "callback_contact", "040 123 4567")
+        talk.answer("lapsen uni", "nlu_fallback", "callback_topic", "lapsen uni")
+        talk.answer("Mikkeli", "inform_place", "callback_municipality", "Mikkeli")
+
+        started = time.monotonic()
+        answer = talk.run(ActionSubmitCallback(), talk.tracker("Mikkeli", "inform_place"))
+        assert time.monotonic() - started < 2
+        assert handoff(answer)["contact"]["id"] == "perheneuvo-mikkeli"
+
+        assert hook.arrived.wait(timeout=10)  # the integrator is told all the same
+        assert hook.signed_with(b"s3cret")
+        sent = json.loads(hook.received[0][1])
+        with new_session(staff_url) as session:
+            assert sent["id"] == session.scalar(select(CallbackRequest.id))
+        assert "0401234567" not in hook.received[0][1].decode() and "lapsen uni" not in sent.values()
+        wait_for_webhooks(timeout=10)  # the sender gives up after its timeout; nothing is left running
 
 
 def test_closed_perheneuvo_says_when_they_answer_and_offers_the_request(session):

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
-import threading
+import time
+from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
@@ -15,6 +13,7 @@ from service_catalog import inbox
 from service_catalog.db import new_session
 from service_catalog.inbox import CallbackRequest, family_contact, mask_contact
 from service_catalog.settings import Settings
+from tests.webhook import Receiver, webhook_receiver
 
 
 def _add(url: str, **overrides) -> str:  # type: ignore[no-untyped-def]
@@ -104,38 +103,19 @@ def test_the_api_purges_at_start_up(staff_url):
 # --- the webhook ---------------------------------------------------------------------------
 
 
-class _Hook(BaseHTTPRequestHandler):
-    received: list[tuple[dict, bytes]] = []
-
-    def do_POST(self) -> None:  # noqa: N802
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        _Hook.received.append(({k.lower(): v for k, v in self.headers.items()}, body))
-        self.send_response(204)
-        self.end_headers()
-
-    def log_message(self, *args) -> None:  # type: ignore[no-untyped-def]
-        pass
-
-
 @pytest.fixture
-def hook_url():  # type: ignore[no-untyped-def]
-    _Hook.received = []
-    server = HTTPServer(("127.0.0.1", 0), _Hook)  # loopback only
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/hook"
-    server.shutdown()
-    server.server_close()
+def hook() -> Iterator[Receiver]:
+    with webhook_receiver() as receiver:
+        yield receiver
 
 
-def test_the_webhook_is_signed_and_carries_no_personal_data(catalog_url, hook_url):
+def test_the_webhook_is_signed_and_carries_no_personal_data(catalog_url, hook):
     request_id = _add(catalog_url)
-    settings = Settings(callback_webhook_url=hook_url, callback_webhook_secret="s3cret")
+    settings = Settings(callback_webhook_url=hook.url, callback_webhook_secret="s3cret")
     with new_session(catalog_url) as session:
         assert inbox.notify_webhook(session.get(CallbackRequest, request_id), settings) is True
-    ((headers, body),) = _Hook.received
-    expected = "sha256=" + hmac.new(b"s3cret", body, hashlib.sha256).hexdigest()
-    assert hmac.compare_digest(headers["x-pk-signature"], expected)
+    ((_headers, body),) = hook.received
+    assert hook.signed_with(b"s3cret")
     data = json.loads(body)
     assert data["id"] == request_id and data["municipality"] == "mikkeli"
     assert set(data) == {"event", "id", "municipality", "contact_id", "language", "created_at"}
@@ -152,6 +132,19 @@ def test_a_webhook_that_is_down_only_logs(catalog_url, caplog):
     with new_session(catalog_url) as session:
         assert inbox.notify_webhook(session.get(CallbackRequest, request_id), settings) is False
     assert "callback webhook failed" in caplog.text
+
+
+def test_in_the_background_the_caller_does_not_wait_for_a_slow_hook(catalog_url):
+    request_id = _add(catalog_url)
+    with webhook_receiver(delay=1.5) as slow, new_session(catalog_url) as session:
+        settings = Settings(callback_webhook_url=slow.url, callback_webhook_secret="s3cret")
+        started = time.monotonic()
+        sending = inbox.notify_webhook_in_background(session.get(CallbackRequest, request_id), settings)
+        assert time.monotonic() - started < 0.5
+        assert sending is not None and sending.result(timeout=10) is True  # delivered all the same
+    assert slow.signed_with(b"s3cret") and json.loads(slow.received[0][1])["id"] == request_id
+    row = CallbackRequest(id="x", created_at=datetime.now(timezone.utc), municipality_id="mikkeli")
+    assert inbox.notify_webhook_in_background(row, Settings()) is None  # no hook configured
 
 
 def test_no_webhook_without_both_url_and_secret(catalog_url):

@@ -45,6 +45,8 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from service_catalog import admin
+from service_catalog.admin import ENTITIES, Actor
 from service_catalog.hours import service_hours_problems
 from service_catalog.importers.common import (
     DEFAULT_MAX_DELETE_SHARE,
@@ -259,6 +261,8 @@ def _check(data: Any, codes: dict[str, str]) -> None:
     if not isinstance(data.get("serviceChannels", []), list):
         raise PtvImportError('"serviceChannels" is not a list')
     problems: list[str] = []
+    if not isinstance(data.get("municipalityCodes", []), list):
+        raise PtvImportError('"municipalityCodes" is not a list')
     used_codes = [str(c) for c in data.get("municipalityCodes") or []]
     for n, service in enumerate(data["services"], 1):
         if not isinstance(service, dict) or not _UUID.fullmatch(str(service.get("id", ""))):
@@ -427,18 +431,25 @@ LOCATION_FIELDS = (
 )
 
 
-def _write(session: Session, plan: _Plan, report: Report) -> None:
+# (entity, row, action, the row before): audited once the import is flushed and rows have versions.
+Changes = list[tuple[str, Any, str, Json | None]]
+
+
+def _write(session: Session, plan: _Plan, report: Report, changes: Changes) -> None:
     values = plan.service
     existing = session.get(Service, values["id"], options=[selectinload(Service.locations)])
     if existing is None:
-        session.add(Service(**values, locations=[ServiceLocation(**loc) for loc in plan.locations]))
+        row = Service(**values, locations=[ServiceLocation(**loc) for loc in plan.locations])
+        session.add(row)
         report.created.append(values["id"])
+        changes.append(("service", row, "create", None))
         return
     same_service = _columns(existing, values) == values
     same_locations = [_columns(loc, LOCATION_FIELDS) for loc in existing.locations] == plan.locations
     if same_service and same_locations:
         report.unchanged.append(values["id"])
         return
+    changes.append(("service", existing, "update", admin.record(ENTITIES["service"], existing)))
     for name, value in values.items():
         setattr(existing, name, value)
     by_id = {loc.id: loc for loc in existing.locations}
@@ -452,12 +463,15 @@ def _write(session: Session, plan: _Plan, report: Report) -> None:
     report.updated.append(values["id"])
 
 
-def _write_provider(session: Session, provider: Json, report: Report) -> None:
+def _write_provider(session: Session, provider: Json, report: Report, changes: Changes) -> None:
     existing = session.get(Provider, provider["id"])
     if existing is None:
-        session.add(Provider(**provider))
+        row = Provider(**provider)
+        session.add(row)
         report.created.append(f"provider {provider['id']}")
+        changes.append(("provider", row, "create", None))
     elif existing.name_fi != provider["name_fi"]:
+        changes.append(("provider", existing, "update", admin.record(ENTITIES["provider"], existing)))
         existing.name_fi = provider["name_fi"]  # the kind may have been corrected by staff: kept
         report.updated.append(f"provider {provider['id']}")
 
@@ -468,16 +482,24 @@ def import_ptv(
     *,
     mapping: TypeMapping | None = None,
     max_delete_share: float = DEFAULT_MAX_DELETE_SHARE,
+    actor: Actor | None = None,
 ) -> Report:
-    """Sync PTV data into the catalogue in `session` (the caller commits or rolls back)."""
+    """Sync PTV data into the catalogue in `session` (the caller commits or rolls back).
+
+    With an `actor`, each service and provider created, updated or deleted gets an audit entry
+    naming them, as an edit through the admin API does."""
     mapping = mapping or default_mapping()
     municipalities = session.execute(select(Municipality.code, Municipality.id, Municipality.region_id)).all()
     codes = {code: mid for code, mid, _ in municipalities if code}
     regions = {mid: region for _, mid, region in municipalities}
-    _check(data, codes)
     report = Report()
-    channels = {ch["id"]: ch for ch in data.get("serviceChannels") or []}
-    plans = [p for s in data["services"] if (p := _plan(s, channels, mapping, codes, regions, report))]
+    try:
+        _check(data, codes)
+        channels = {ch["id"]: ch for ch in data.get("serviceChannels") or []}
+        plans = [p for s in data["services"] if (p := _plan(s, channels, mapping, codes, regions, report))]
+    except (AttributeError, KeyError, TypeError) as error:
+        # Uploaded JSON can be any shape: a list where PTV has an object is a broken file, not a crash.
+        raise PtvImportError(f"the file does not have the shape of PTV's open API ({error!r})") from error
     location_ids = [loc["id"] for p in plans for loc in p.locations]
     if len(set(location_ids)) != len(location_ids):
         raise PtvImportError("two locations would get the same id (a service listed twice?)")
@@ -494,15 +516,21 @@ def import_ptv(
     gone = sorted(existing - seen)
     check_brake("PTV services of the covered municipalities", len(existing), len(gone), max_delete_share)
 
+    changes: Changes = []
     for provider in {p.provider["id"]: p.provider for p in plans if p.provider}.values():
-        _write_provider(session, provider, report)
+        _write_provider(session, provider, report, changes)
     session.flush()
     for plan in plans:
-        _write(session, plan, report)
+        _write(session, plan, report, changes)
     for service_id in gone:
-        session.delete(session.get(Service, service_id, options=[selectinload(Service.locations)]))
+        row = session.get(Service, service_id, options=[selectinload(Service.locations)])
+        changes.append(("service", row, "delete", admin.record(ENTITIES["service"], row)))
+        session.delete(row)
         report.deleted.append(service_id)
     session.flush()
+    if actor is not None:
+        for entity, row, action, before in changes:
+            admin.audit(session, actor, ENTITIES[entity], row, action, before, gone=action == "delete")
     return report
 
 
@@ -519,10 +547,13 @@ def run_import(
     *,
     dry_run: bool = False,
     max_delete_share: float = DEFAULT_MAX_DELETE_SHARE,
+    actor: Actor | None = None,
 ) -> Report:
     """One unit of work: import and commit, or roll back on a dry run or any error."""
     return in_one_transaction(
-        database_url, dry_run, lambda session: import_ptv(session, data, max_delete_share=max_delete_share)
+        database_url,
+        dry_run,
+        lambda session: import_ptv(session, data, max_delete_share=max_delete_share, actor=actor),
     )
 
 
@@ -587,6 +618,8 @@ def fetch_services(
 
 # ---------------------------------------------------------------- command line
 
+CLI = Actor(label="cli:ptv-import")  # the audit log's name for imports run on the server
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -608,7 +641,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             data = load_file(args.file)
         report = run_import(
-            data, args.database_url, dry_run=args.dry_run, max_delete_share=args.max_delete_share
+            data, args.database_url, dry_run=args.dry_run, max_delete_share=args.max_delete_share, actor=CLI
         )
     except (PtvImportError, PtvFetchError, RuntimeError) as error:
         print(f"PTV import failed, nothing changed: {error}", file=sys.stderr)
