@@ -431,3 +431,11 @@ def test_compose_and_ingress_limits_agree_with_the_production_nginx(tmp_path: Pa
     )
     assert annotations["nginx.ingress.kubernetes.io/enable-access-log"] == "false"
     assert "access_log off;" in compose_conf
+
+
+def test_rasa_expands_the_action_server_url_of_the_production_endpoints(monkeypatch):
+    from rasa.utils.endpoints import read_endpoint_config
+
+    monkeypatch.setenv("PK_ACTION_SERVER_URL", "http://127.0.0.1:5103/webhook")
+    config = read_endpoint_config(str(DEPLOY / "endpoints.yml"), "action_endpoint")
+    assert config is not None and config.url == "http://127.0.0.1:5103/webhook"
