@@ -41,9 +41,15 @@ class BadMessage(ValueError):
         self.status = status
 
 
+def max_body_bytes(settings: Settings) -> int:
+    """The largest well-formed body: every character as a JSON surrogate pair escape
+    (12 bytes, as an emoji is sent), the metadata and the rest of the object."""
+    return settings.max_message_chars * 12 + METADATA_MAX_BYTES + 1024
+
+
 def parse_message(body: bytes, settings: Settings) -> tuple[str, str, dict[str, Any] | None]:
     """(sender, text, metadata) of a webhook body, or BadMessage with the status to answer."""
-    if len(body) > settings.max_message_chars * 4 + METADATA_MAX_BYTES + 1024:
+    if len(body) > max_body_bytes(settings):
         raise BadMessage(413, f"the message is too long (at most {settings.max_message_chars} characters)")
     try:
         data = json.loads(body.decode("utf-8"))

@@ -155,11 +155,12 @@ def masked_event_data(data: dict[str, Any], current_slots: dict[str, Any]) -> di
                 data[key] = _mask_strings(data[key])
     elif kind == "bot" and data.get("text"):
         data["text"] = mask_personal_data(data["text"])
-    elif kind == "slot" and isinstance(data.get("value"), str):
+    elif kind == "slot":
+        # Slots may hold the family's words too (`need` keeps the message it was asked in).
         name = data.get("name")
-        keep = name in PERSONAL_SLOTS and current_slots.get(name) == data["value"]
+        keep = name in PERSONAL_SLOTS and current_slots.get(name) == data.get("value")
         if not keep:
-            data["value"] = mask_personal_data(data["value"])
+            data["value"] = _mask_strings(data.get("value"))
     return data
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from bot.channels import max_body_bytes
 from bot.limits import Rate
 from service_catalog.settings import REPO_ROOT, Settings, get_settings
 
@@ -50,7 +51,7 @@ def render_nginx(settings: Settings, ports: Ports, directory: Path, listen_host:
     text = (HERE / "nginx.conf.in").read_text(encoding="utf-8")
     replacements = {
         "@DIR@": str(directory),
-        "@BODY_MAX@": f"{settings.max_message_chars * 4 // 1024 + 8}k",
+        "@BODY_MAX@": f"{max_body_bytes(settings) // 1024 + 1}k",
         "@RATE@": f"{max(1, per_minute)}{unit}",
         "@BURST@": str(max(1, per_client.count)),
         "@RASA_SERVERS@": servers,

@@ -85,7 +85,7 @@ def test_a_conversation_moves_between_the_servers_and_keeps_its_state(prod):
 
 def test_two_messages_of_one_conversation_at_once_are_processed_one_after_the_other(prod):
     sender = conversation()
-    payload(prod.say(sender, "hei", base=prod.rasa_url(0)))
+    assert prod.say(sender, "hei", base=prod.rasa_url(0)).status_code == 200
     def send(index: int, start: threading.Barrier) -> requests.Response:
         start.wait()
         return prod.say(sender, "lastenneuvola Mikkelissä", base=prod.rasa_url(index))

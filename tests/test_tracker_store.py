@@ -64,6 +64,7 @@ def test_a_conversation_is_stored_without_personal_data_and_read_back(tracker_ur
     tracker.update(UserUttered(f"soittakaa numeroon {PHONE} tai anna@example.fi", {"name": "callback", "confidence": 1.0}))
     tracker.update(BotUttered(f"Kiitos, soitamme numeroon {PHONE}.", {"custom": {"phone": "+358 15 194 2000"}}))
     tracker.update(SlotSet("municipality", "Mikkeli"))
+    tracker.update(SlotSet("need", {"text": f"soittakaa {PHONE}", "scores": {"perhetyo": 0.9}}))
     save(store, tracker)
 
     text = json.dumps(stored(tracker_url, sender), ensure_ascii=False)
