@@ -306,3 +306,21 @@ def test_the_place_index_is_built_once_and_again_after_an_edit(session: Session)
         session.get(Municipality, "mikkeli").name_sv = "Sankt Michel"
     assert place_index(session) is not first
     assert find_place(session, "Sankt Michel").municipality_id == "mikkeli"
+
+
+def test_migration_0005_counts_the_words_of_the_services_already_there(catalog_url: str) -> None:
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import inspect
+
+    from service_catalog.settings import REPO_ROOT
+
+    with new_session(catalog_url) as session:
+        before = _type_words(session)
+    config = Config(str(REPO_ROOT / "alembic.ini"))
+    config.attributes["url"] = catalog_url
+    command.downgrade(config, "0004")
+    assert "type_word" not in inspect(get_engine(catalog_url)).get_table_names()
+    command.upgrade(config, "head")
+    with new_session(catalog_url) as session:
+        assert _type_words(session) == before and before
