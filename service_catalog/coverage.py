@@ -2,13 +2,14 @@
 
 Within a type the search orders services by (age does not fit, place rank, language missing,
 id), as `search.place_rank` and its neighbours define them. Here the same order is asked of
-the database tier by tier, each tier a query an index serves (`ix_service_coverage` for a
-place's four tiers, `ix_service_type_id` when no place is known), so a turn reads a handful of
-rows however large the catalogue is.
+the database by index: a place's four tiers are seeks on `ix_service_coverage`, ranked in one
+query for every wanted type; with no place, `ix_service_type_id` is walked by id. A turn reads
+a handful of rows however large the catalogue is.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,36 +77,63 @@ def by_id(session: Session, column: Any) -> Any:
     return column.collate("C") if session.get_bind().dialect.name == "postgresql" else column
 
 
-def best_of_type(session: Session, code: str, place: Place | None, age: int | None, lang: str) -> Best | None:
-    """The type's first service in the search's order, or None when none covers the place."""
+def _flag(condition: ColumnElement | None) -> Any:
+    """1 where the condition does not hold, else 0 (always 0 when nothing is asked)."""
+    return literal_column("0") if condition is None else case((condition, 0), else_=1)
+
+
+def best_of_types(
+    session: Session, codes: Collection[str], place: Place | None, age: int | None, lang: str
+) -> dict[str, Best]:
+    """Each type's first service in the search's order; a type no service covers is left out."""
+    if not codes:
+        return {}
+    if place is None:
+        found = {code: _first_by_id(session, code, age, lang) for code in sorted(codes)}
+        return {code: best for code, best in found.items() if best is not None}
+    return _best_in_place(session, codes, place, age, lang)
+
+
+def _first_by_id(session: Session, code: str, age: int | None, lang: str) -> Best | None:
+    """No place known: every service of the type ranks 0. Walk them by id (the index's order)
+    tier by tier, stopping at the first fit, instead of sorting them all."""
     live = and_(Service.type == code, Service.deleted_at.is_(None))
-    fits = language_fits(lang)
     for age_miss, age_condition in _split(age_fits(age)):
-        if place is None:
-            # Every service of the type ranks 0: walk them by id, stopping at the first fit.
-            for language_miss, language_condition in _split(fits):
-                found = session.scalar(
-                    select(Service.id)
-                    .where(live, age_condition, language_condition)
-                    .order_by(by_id(session, Service.id))
-                    .limit(1)
-                )
-                if found is not None:
-                    return Best(found, age_miss, 0, language_miss)
-            continue
-        # A place's tiers hold few services each: one query sorts them all.
-        missing = case((fits, 0), else_=1) if fits is not None else literal_column("0")
-        tiers = union_all(
-            *(
-                select(
-                    Service.id, literal_column(str(rank)).label("rank"), missing.label("language_miss")
-                ).where(live, age_condition, condition)
-                for rank, condition in place_tiers(place)
+        for language_miss, language_condition in _split(language_fits(lang)):
+            found = session.scalar(
+                select(Service.id)
+                .where(live, age_condition, language_condition)
+                .order_by(by_id(session, Service.id))
+                .limit(1)
             )
-        ).subquery()
-        row = session.execute(
-            select(tiers).order_by(tiers.c.rank, tiers.c.language_miss, by_id(session, tiers.c.id)).limit(1)
-        ).first()
-        if row is not None:
-            return Best(row.id, age_miss, row.rank, bool(row.language_miss))
+            if found is not None:
+                return Best(found, age_miss, 0, language_miss)
     return None
+
+
+def _best_in_place(
+    session: Session, codes: Collection[str], place: Place, age: int | None, lang: str
+) -> dict[str, Best]:
+    """A place's tiers hold few services of each type: one query ranks them all, every type."""
+    live = and_(Service.type.in_(sorted(codes)), Service.deleted_at.is_(None))
+    age_miss, language_miss = _flag(age_fits(age)), _flag(language_fits(lang))
+    tiers = union_all(
+        *(
+            select(
+                Service.id,
+                Service.type,
+                age_miss.label("age_miss"),
+                literal_column(str(rank)).label("rank"),
+                language_miss.label("language_miss"),
+            ).where(live, condition)
+            for rank, condition in place_tiers(place)
+        )
+    ).subquery()
+    order = (tiers.c.age_miss, tiers.c.rank, tiers.c.language_miss, by_id(session, tiers.c.id))
+    ranked = select(
+        tiers, func.row_number().over(partition_by=tiers.c.type, order_by=order).label("n")
+    ).subquery()
+    return {
+        row.type: Best(row.id, bool(row.age_miss), row.rank, bool(row.language_miss))
+        for row in session.execute(select(ranked).where(ranked.c.n == 1))
+    }

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload, with_loader_criteria
 
 from bot.text import fold, lemmas
-from service_catalog.coverage import best_of_type
+from service_catalog.coverage import best_of_types
 from service_catalog.models import Service, ServiceLocation
 from service_catalog.places import Place
 from service_catalog.taxonomy import LEVEL_ORDER, level_of, service_types
@@ -176,10 +176,7 @@ def route_need(
     wanted = {code for code, score in scores.items() if score >= max(ALTERNATIVE_MIN_SCORE, top * 0.25)}
     candidates = []
     # One best service per type, found by index; a type no service covers here drops out.
-    for code in wanted:
-        best = best_of_type(session, code, place, age, lang)
-        if best is None:
-            continue
+    for code, best in best_of_types(session, wanted, place, age, lang).items():
         fit = round(scores[code] / TYPE_FIT_STEP)
         key = (
             -fit,
