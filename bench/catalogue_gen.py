@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from bot.text import fold
 from service_catalog.models import (
     Area,
     Contact,
@@ -68,7 +69,9 @@ def _insert(session: Session, table: Any, rows: Iterator[dict[str, Any]] | list[
 
 
 def _places(session: Session, n_regions: int, per_region: int, rng: random.Random) -> Places:
-    names = [head + tail for head in _HEADS for tail in _TAILS]
+    # Not a name the seed has ("Mäntyharju"): one name, one place.
+    taken = {fold(name) for name in session.scalars(select(Municipality.name_fi))}
+    names = [head + tail for head in _HEADS for tail in _TAILS if fold(head + tail) not in taken]
     rng.shuffle(names)
     places = Places()
     municipalities, areas = [], []
