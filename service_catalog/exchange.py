@@ -56,6 +56,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from service_catalog import vocabulary
 from service_catalog.db import new_session
 from service_catalog.hours import service_hours_problems
 from service_catalog.importers.common import (
@@ -63,7 +64,7 @@ from service_catalog.importers.common import (
     check_brake,
     in_one_transaction,
 )
-from service_catalog.models import LANGUAGES, PROVIDER_KINDS, Base
+from service_catalog.models import LANGUAGES, PROVIDER_KINDS, Base, Service
 from service_catalog.taxonomy import service_types
 
 FORMAT, VERSION = "perhekeskus-catalogue", 1
@@ -417,6 +418,7 @@ def import_catalogue(
     wanted = check(data)
     report = ExchangeReport()
     plans = []
+    words = vocabulary.Delta()
     for table in tables():
         existing = {}
         for row in _rows(session, table):
@@ -439,6 +441,8 @@ def import_catalogue(
             "deleted": len(gone),
         }
         plans.append((table, new, changed, gone))
+        if table.name == Service.__tablename__:
+            words = _type_words_delta(existing, new, changed, gone)
     try:
         for table, new, changed, _gone in plans:
             if new:
@@ -448,10 +452,26 @@ def import_catalogue(
         for table, _new, _changed, gone in reversed(plans):
             for key in gone:
                 session.execute(delete(table).where(_where_key(table, key)))
+        vocabulary.apply(session.connection(), words)
         session.flush()
     except IntegrityError as error:
         raise CatalogueFormatError(f"the database refused the file: {error.orig}") from error
     return report
+
+
+def _type_words_delta(
+    existing: dict[tuple, Record], new: list[Record], changed: list, gone: list
+) -> vocabulary.Delta:
+    """What the service rows' changes do to the type words (Core writes pass the ORM's
+    listeners by, so the import keeps `type_word` in step itself)."""
+    words = vocabulary.Delta()
+    for values in new:
+        words.update(vocabulary.delta(None, values))
+    for key, values in changed:
+        words.update(vocabulary.delta(existing[key], {**existing[key], **values}))
+    for key in gone:
+        words.update(vocabulary.delta(existing[key], None))
+    return words
 
 
 def run_import(

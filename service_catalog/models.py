@@ -15,6 +15,7 @@ from sqlalchemy import (
     Column,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -116,8 +117,16 @@ class Provider(Base, Editable, Localised):
 
 class Service(Base, Editable, Localised):
     __tablename__ = "service"
+    __table_args__ = (
+        # The search asks for a type's services in one place tier at a time (area, municipality,
+        # region, nationwide): one index seek each, whatever the catalogue's size.
+        Index("ix_service_coverage", "type", "region_id", "municipality_id", "area_id"),
+        # With no place known, a type's first services by id (a short walk, not a sort of all).
+        # On PostgreSQL migration 0005 makes `id` COLLATE "C" here, the order Python sorts in.
+        Index("ix_service_type_id", "type", "id"),
+    )
     id = Column(String(64), primary_key=True)
-    type = Column(String(40), nullable=False, index=True)
+    type = Column(String(40), nullable=False)
     provider_id = Column(ForeignKey("provider.id"), index=True)
     # Coverage: no region = nationwide; no municipality = the whole region; area = one area.
     region_id = Column(ForeignKey("region.id"), index=True)
@@ -151,8 +160,13 @@ class ServiceLocation(Base, Editable, Localised):
     """A place or channel where the service is given: address, phone, hours."""
 
     __tablename__ = "service_location"
+    __table_args__ = (
+        # A service's live locations in one seek. With `service_id` alone, SQLite (no statistics)
+        # took the `deleted_at` index for "IS NULL" and read every live location instead.
+        Index("ix_service_location_live", "service_id", "deleted_at"),
+    )
     id = Column(String(64), primary_key=True)
-    service_id = Column(ForeignKey("service.id", ondelete="CASCADE"), nullable=False, index=True)
+    service_id = Column(ForeignKey("service.id", ondelete="CASCADE"), nullable=False)
     municipality_id = Column(ForeignKey("municipality.id"), index=True)
     area_id = Column(ForeignKey("area.id"), index=True)
     name_fi = Column(String(200))
@@ -180,7 +194,8 @@ contact_municipality = Table(
     "contact_municipality",
     Base.metadata,
     Column("contact_id", ForeignKey("contact.id", ondelete="CASCADE"), primary_key=True),
-    Column("municipality_id", ForeignKey("municipality.id"), primary_key=True),
+    # Indexed on its own too: every answer looks the perheneuvo up by municipality.
+    Column("municipality_id", ForeignKey("municipality.id"), primary_key=True, index=True),
 )
 
 contact_area = Table(
@@ -206,6 +221,20 @@ class Contact(Base, Editable):
     areas = relationship("Area", secondary=contact_area, lazy="raise")
 
 
+class TypeWord(Base):
+    """How many live services of a type have a word (a folded lemma of their names or keywords).
+
+    The keyword routing needs only which types have the message's words; this table answers
+    that with a primary-key lookup per word instead of reading every service. It is kept in
+    step by `service_catalog.vocabulary` (every ORM write and the catalogue import).
+    """
+
+    __tablename__ = "type_word"
+    word = Column(String, primary_key=True)
+    type = Column(String(40), primary_key=True)
+    services = Column(Integer, nullable=False)
+
+
 class Helpline(Base, Editable, Localised):
     __tablename__ = "helpline"
     id = Column(String(64), primary_key=True)
@@ -218,3 +247,7 @@ class Helpline(Base, Editable, Localised):
     crisis = Column(JSON, nullable=False, default=list)
     order = Column(Integer, nullable=False, default=100)
     example_data = Column(Boolean, nullable=False, default=False)
+
+
+# The listeners that keep `type_word` in step; imported last, as they use the classes above.
+from service_catalog import vocabulary  # noqa: E402, F401

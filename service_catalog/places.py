@@ -1,7 +1,8 @@
 """Finding the municipality or area a message talks about, from the catalogue at run time.
 
-Names come from the database on every call, so a municipality or area added by staff is
-understood in the next message, with no retraining. Inflected forms ("Pieksämäellä",
+Names come from the database, so a municipality or area added by staff is understood in the
+next message, with no retraining: the index of names is built once and kept while a cheap
+check of the place tables (row counts and the sum of row versions) finds them unchanged. Inflected forms ("Pieksämäellä",
 "Turussa") are reduced by simplemma's Finnish and Swedish dictionaries; a name the
 dictionaries do not know ("Varissuolla") is matched by a fuzzy comparison of the word's
 beginning with the catalogue name, for words the dictionaries do not know either.
@@ -9,11 +10,13 @@ beginning with the catalogue name, for words the dictionaries do not know either
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 import simplemma
 from rapidfuzz import fuzz
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.text import fold, lemma, words
@@ -42,8 +45,34 @@ def _names(row: Municipality | Area) -> set[str]:
     return {fold(n) for n in (row.name_fi, row.name_sv, row.name_en) if n}
 
 
-def place_index(session: Session) -> dict[str, Place]:
-    """Folded name (or one word of it) -> place; areas after municipalities."""
+def _places_version(session: Session) -> tuple:
+    """Changes with every edit of a municipality or an area: an insert or a delete changes a
+    count, an update (soft deletes and restores too) raises a row's version."""
+
+    def summary(table: type[Municipality] | type[Area]) -> list:
+        return [
+            select(func.count()).select_from(table).scalar_subquery(),
+            select(func.coalesce(func.sum(table.version), 0)).scalar_subquery(),
+        ]
+
+    return tuple(session.execute(select(*summary(Municipality), *summary(Area))).one())
+
+
+# Database URL -> (version, index): building the index costs more than the rest of a turn.
+_INDEXES: dict[str, tuple[tuple, Mapping[str, Place]]] = {}
+
+
+def place_index(session: Session) -> Mapping[str, Place]:
+    """Folded name (or one word of it) -> place; areas after municipalities. Shared: read only."""
+    url = str(session.get_bind().url)
+    version = _places_version(session)
+    cached = _INDEXES.get(url)
+    if cached is None or cached[0] != version:
+        cached = _INDEXES[url] = (version, MappingProxyType(_build_index(session)))
+    return cached[1]
+
+
+def _build_index(session: Session) -> dict[str, Place]:
     index: dict[str, Place] = {}
     # Soft-deleted places are not understood; an area of a deleted municipality neither.
     municipalities = {
@@ -73,7 +102,7 @@ def _forms(word: str) -> list[str]:
     return forms
 
 
-def _fuzzy(word: str, index: dict[str, Place]) -> Place | None:
+def _fuzzy(word: str, index: Mapping[str, Place]) -> Place | None:
     folded = fold(word)
     if simplemma.is_known(word.lower(), lang="fi") or simplemma.is_known(word.lower(), lang="sv"):
         return None
@@ -97,7 +126,7 @@ def _merge(found: list[Place]) -> Place | None:
     return found[0]
 
 
-def find_place(session: Session, text: str, index: dict[str, Place] | None = None) -> Place | None:
+def find_place(session: Session, text: str, index: Mapping[str, Place] | None = None) -> Place | None:
     """The place the text names, or None."""
     index = index if index is not None else place_index(session)
     tokens = words(text)

@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload, with_loader_criteria
 
 from bot.text import fold, lemmas
+from service_catalog.coverage import best_of_types
 from service_catalog.models import Service, ServiceLocation
 from service_catalog.places import Place
-from service_catalog.taxonomy import LEVEL_ORDER, service_types
+from service_catalog.taxonomy import LEVEL_ORDER, level_of, service_types
+from service_catalog.vocabulary import type_words as type_words_of
 
 # Classifier and catalogue words are weighed together; the classifier has seen examples.
 CLASSIFIER_WEIGHT = 0.8
@@ -61,40 +62,32 @@ class RankedService:
     place_rank: int
 
 
-def _service_words(service: Service) -> Iterable[str]:
-    # Names and keywords only: descriptions' everyday words ("auki", "apua") fit every type
-    # and cost accuracy (bench/RESULTS.md, keyword-only routing).
-    for lang in ("fi", "sv", "en"):
-        yield from lemmas(getattr(service, f"name_{lang}") or "", lang)
-        for keyword in (service.keywords or {}).get(lang, []):
-            yield from lemmas(keyword, lang)
+def _taxonomy_words() -> dict[str, set[str]]:
+    """Each type's own names count as its words too (taxonomy.yml, fixed at start)."""
+    global _TAXONOMY_WORDS
+    if _TAXONOMY_WORDS is None:
+        _TAXONOMY_WORDS = {
+            code: {fold(w) for name_lang, name in spec.names.items() for w in lemmas(name, name_lang)}
+            for code, spec in service_types().items()
+        }
+    return _TAXONOMY_WORDS
 
 
-# Folded lemmas of a service's words, kept while the row is unchanged (a hot path: every turn).
-_VOCABULARY: dict[tuple[str, object], frozenset[str]] = {}
+_TAXONOMY_WORDS: dict[str, set[str]] | None = None
 
 
-def service_vocabulary(service: Service) -> frozenset[str]:
-    key = (service.id, (service.version, service.updated_at))
-    if key not in _VOCABULARY:
-        if len(_VOCABULARY) > 100_000:
-            _VOCABULARY.clear()
-        _VOCABULARY[key] = frozenset(fold(w) for w in _service_words(service))
-    return _VOCABULARY[key]
-
-
-def keyword_scores(services: Iterable[Service], text: str, lang: str) -> dict[str, float]:
+def keyword_scores(session: Session, text: str, lang: str) -> dict[str, float]:
     """How well the text's lemmas fit each service type's words (0..1, idf-weighted)."""
-    type_words: dict[str, set[str]] = defaultdict(set)
-    for service in services:
-        type_words[service.type].update(service_vocabulary(service))
-    for code, spec in service_types().items():
-        for name_lang, name in spec.names.items():
-            type_words[code].update(fold(w) for w in lemmas(name, name_lang))
     query = {fold(w) for w in lemmas(text, lang)} - _STOPWORDS
     query = {w for w in query if len(w) > 2}
     if not query:
         return {}
+    # Only the query's words matter below: the catalogue's are read for those alone. Every
+    # service's type is a taxonomy type (the API and the importers refuse others), so the
+    # taxonomy is the set of types the idf counts.
+    type_words = {code: words & query for code, words in _taxonomy_words().items()}
+    for word, code in type_words_of(session, query):
+        type_words.setdefault(code, set()).add(word)
     document_frequency = defaultdict(int)
     for vocabulary in type_words.values():
         for word in query & vocabulary:
@@ -106,6 +99,10 @@ def keyword_scores(services: Iterable[Service], text: str, lang: str) -> dict[st
     }
     best = max(raw.values(), default=0.0)
     return {code: value / best for code, value in raw.items() if value > 0} if best else {}
+
+
+# The order within a type, in Python: the definition `coverage.best_of_type` asks of SQL by
+# index (tests/test_search_scale.py holds the two to each other).
 
 
 def place_rank(service: Service, place: Place | None) -> int | None:
@@ -126,6 +123,10 @@ def place_rank(service: Service, place: Place | None) -> int | None:
     return 1 if place.area_id is None else None
 
 
+def language_miss(service: Service, lang: str) -> bool:
+    return lang not in (service.languages or ["fi"]) and lang != "en"
+
+
 def _location_for(service: Service, place: Place | None) -> ServiceLocation | None:
     def closeness(location: ServiceLocation) -> int:
         if place is None:
@@ -138,7 +139,7 @@ def _location_for(service: Service, place: Place | None) -> ServiceLocation | No
     return min(live, key=closeness, default=None)
 
 
-def _age_fits(service: Service, age: int | None) -> bool:
+def age_fits(service: Service, age: int | None) -> bool:
     if age is None:
         return True
     return (service.min_age is None or service.min_age <= age) and (
@@ -168,40 +169,37 @@ def route_need(
     limit: int = 3,
 ) -> list[RankedService]:
     """The services that best meet the need in `text`, best first, at most one per type."""
-    # Soft-deleted services leave routing at once (staff edits need no restart).
-    services = list(
-        session.scalars(select(Service).where(Service.deleted_at.is_(None)).options(*SERVICE_LOADS))
-    )
-    scores = combine_type_scores(classifier_scores, keyword_scores(services, text, lang))
+    scores = combine_type_scores(classifier_scores, keyword_scores(session, text, lang))
     if not scores:
         return []
     top = max(scores.values())
     wanted = {code for code, score in scores.items() if score >= max(ALTERNATIVE_MIN_SCORE, top * 0.25)}
     candidates = []
-    for service in services:
-        rank = place_rank(service, place)
-        if service.type not in wanted or rank is None:
-            continue
-        fit = round(scores[service.type] / TYPE_FIT_STEP)
-        language_miss = lang not in (service.languages or ["fi"]) and lang != "en"
+    # One best service per type, found by index; a type no service covers here drops out.
+    for code, best in best_of_types(session, wanted, place, age, lang).items():
+        fit = round(scores[code] / TYPE_FIT_STEP)
         key = (
             -fit,
-            not _age_fits(service, age),
-            rank,
-            language_miss,
-            LEVEL_ORDER[service_types()[service.type].level],
-            -scores[service.type],
-            service.id,
+            best.age_miss,
+            best.rank,
+            best.language_miss,
+            LEVEL_ORDER[level_of(code)],
+            -scores[code],
+            best.id,
         )
-        candidates.append((key, service, rank))
+        candidates.append((key, best))
     candidates.sort(key=lambda item: item[0])
-    result: list[RankedService] = []
-    seen_types: set[str] = set()
-    for _key, service, rank in candidates:
-        if service.type in seen_types:
-            continue
-        seen_types.add(service.type)
-        result.append(RankedService(service, _location_for(service, place), scores[service.type], rank))
-        if len(result) == limit:
-            break
-    return result
+    chosen = [best for _key, best in candidates[:limit]]
+    # Only what the answer shows is loaded: the chosen few, with their locations.
+    services = {
+        service.id: service
+        for service in session.scalars(
+            select(Service).where(Service.id.in_([b.id for b in chosen])).options(*SERVICE_LOADS)
+        )
+    }
+    return [
+        RankedService(
+            services[b.id], _location_for(services[b.id], place), scores[services[b.id].type], b.rank
+        )
+        for b in chosen
+    ]
