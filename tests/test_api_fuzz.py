@@ -107,3 +107,50 @@ def test_an_id_too_large_for_the_database_is_refused_not_a_crash(admin_client: T
     # Found by the fuzzing above: SQLite's driver overflowed on 2**63.
     assert admin_client.delete("/admin/tokens/9223372036854775808").status_code == 422
     assert admin_client.post("/admin/users/9223372036854775808/deactivate").status_code == 422
+
+
+HOSTILE_BODIES = [
+    b"\xff\xfe\x00{\x00}",  # not UTF-8
+    b'{"name": ',  # cut short
+    b"[" * 5000,  # nesting
+    ("{\"x\": \"" + "\U0001f476" * 200_000 + "\"}").encode(),  # an emoji flood of 800 kB
+    b"null",
+]
+INJECTIONS = ["'; DROP TABLE service; --", "<script>alert(1)</script>", "{{7*7}}", "\u0000\u202e", "../../etc/passwd"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("POST", "/feedback"), ("POST", "/admin/services"), ("PATCH", "/admin/services/mikkeli-neuvola"), ("POST", "/admin/imports/ptv")],
+)
+def test_hostile_bodies_get_a_clear_4xx_and_change_nothing(admin_client: TestClient, method: str, path: str):
+    from sqlalchemy import func, select
+
+    from service_catalog.insights import Rating
+    from service_catalog.models import Service
+
+    def counts() -> tuple[int, int]:
+        with new_session() as session:
+            return (session.scalar(select(func.count()).select_from(Service)), session.scalar(select(func.count()).select_from(Rating)))
+
+    before = counts()
+    for raw in HOSTILE_BODIES:
+        response = admin_client.request(
+            method, path, content=raw, headers={**admin_client.headers, "Content-Type": "application/json", "If-Match": '"1"'}
+        )
+        assert 400 <= response.status_code < 500, (path, raw[:20], response.status_code, response.text[:200])
+        assert response.json().get("detail"), "says what is wrong"
+    assert counts() == before
+
+
+@pytest.mark.parametrize("text", INJECTIONS)
+def test_injection_strings_are_only_text(admin_client: TestClient, text: str):
+    assert admin_client.get("/services/search", params={"q": text}).status_code == 200
+    assert admin_client.get("/admin/services", params={"q": text}).status_code < 500
+    created = admin_client.post(
+        "/admin/services",
+        json={"id": "fuzz-injection", "type": "kohtaamispaikka", "municipality": "mikkeli", "name": {"fi": "Kahvila " + text}},
+    )
+    assert created.status_code in (201, 422), created.text[:200]
+    if created.status_code == 201:
+        assert admin_client.get("/admin/services/fuzz-injection").json()["name"]["fi"] == "Kahvila " + text

@@ -71,6 +71,10 @@ async def _json_body(request: Request, limit: int) -> Any:
         raise HTTPException(
             status.HTTP_400_BAD_REQUEST, f"nothing changed: the file is not JSON: {error}"
         ) from None
+    except RecursionError:  # e.g. "[[[[..." thousands deep: no PTV file nests like that
+        raise HTTPException(
+            status.HTTP_400_BAD_REQUEST, "nothing changed: the file nests too deeply to be a PTV export"
+        ) from None
 
 
 @router.post(
