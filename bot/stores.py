@@ -164,6 +164,16 @@ def masked_event_data(data: dict[str, Any], current_slots: dict[str, Any]) -> di
     return data
 
 
+# Rasa indexes events by sender only, so each turn's "events since the session started" reads
+# the whole conversation. These serve its two queries (the session start, the events after it).
+# Made once, on Rasa's own table: they then belong to its metadata and its create_all.
+_EVENTS = SQLTrackerStore.SQLEvent.__table__
+TURN_INDEXES = (
+    sa.Index("ix_events_sender_type_timestamp", _EVENTS.c.sender_id, _EVENTS.c.type_name, _EVENTS.c.timestamp),
+    sa.Index("ix_events_sender_timestamp", _EVENTS.c.sender_id, _EVENTS.c.timestamp),
+)
+
+
 class TrackerStoreUnavailable(BaseException):
     """The conversation database cannot be reached.
 
@@ -194,6 +204,11 @@ class MaskingSQLTrackerStore(SQLTrackerStore):
         self.engine.dispose()
         self.engine = sa.create_engine(parts, pool_pre_ping=True, future=True)
         self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
+        for index in TURN_INDEXES:  # Rasa's create_all above makes them only with a new table
+            try:
+                index.create(self.engine, checkfirst=True)
+            except sa.exc.DBAPIError as error:  # another Rasa server created it at the same moment
+                log.info("index %s not created here: %s", index.name, error.orig)
 
     def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator[Event]:
         slots = tracker.current_slot_values()

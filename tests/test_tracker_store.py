@@ -156,3 +156,12 @@ def test_a_very_long_session_is_compacted_and_keeps_its_state(tracker_url, monke
     again = asyncio.run(store.retrieve(sender))  # bounded from the new session on
     assert [e.text for e in again.events if isinstance(e, UserUttered)] == ["entä Mikkelissä?"]
     assert again.get_slot("municipality") == "Juva"
+
+
+def test_a_turn_reads_the_session_by_index(tracker_url):
+    MaskingSQLTrackerStore(tracker_url, domain=DOMAIN)
+    engine = sa.create_engine(tracker_url)
+    names = {index["name"] for index in sa.inspect(engine).get_indexes("events")}
+    engine.dispose()
+    assert {"ix_events_sender_type_timestamp", "ix_events_sender_timestamp"} <= names
+    MaskingSQLTrackerStore(tracker_url, domain=DOMAIN)  # a second server on the same database
