@@ -18,7 +18,7 @@ from service_catalog import insights
 from service_catalog.admin import AdminError, VersionMismatch
 from service_catalog.db import new_session
 from service_catalog.privacy import install_log_masking
-from service_catalog.settings import get_settings
+from service_catalog.settings import comma_list, get_settings
 
 install_log_masking()
 app = FastAPI(
@@ -30,7 +30,7 @@ app = FastAPI(
 # credentials travel cross-origin (staff use bearer tokens, the staff UI is same-origin).
 app.add_middleware(
     CORSMiddleware,
-    allow_origins=[origin.strip() for origin in get_settings().cors_origins.split(",") if origin.strip()],
+    allow_origins=comma_list(get_settings().cors_origins),
     allow_methods=["GET", "POST"],
     allow_headers=["Content-Type"],
     max_age=86400,

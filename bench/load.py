@@ -25,6 +25,7 @@ from typing import Any
 import aiohttp
 import sqlalchemy as sa
 
+from bench.routing import percentile
 from service_catalog.settings import REPO_ROOT
 
 SCRIPT = ("missä on perhekahvila Mikkelissä?", "entä Savonlinnassa?", "onko se auki lauantaina?", "kenelle soitan?")
@@ -41,18 +42,14 @@ class Level:
 
     def figures(self) -> dict[str, Any]:
         ordered = sorted(self.latencies)
-
-        def percentile(p: float) -> float:
-            return ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1000 if ordered else float("nan")
-
         return {
             "users": self.users,
             "messages": len(self.latencies),
             "seconds": round(self.seconds, 1),
             "throughput_msg_s": round(len(self.latencies) / self.seconds, 1) if self.seconds else 0,
             "p50_ms": round(statistics.median(ordered) * 1000) if ordered else None,
-            "p95_ms": round(percentile(0.95)),
-            "p99_ms": round(percentile(0.99)),
+            "p95_ms": round(percentile(ordered, 0.95) * 1000) if ordered else None,
+            "p99_ms": round(percentile(ordered, 0.99) * 1000) if ordered else None,
             "errors": len(self.errors),
             "state_failures": len(self.state_failures),
         }

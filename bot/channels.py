@@ -26,7 +26,7 @@ from sanic.response import HTTPResponse
 from bot.limits import Limiter, Rate
 from bot.stores import TrackerStoreUnavailable
 from service_catalog.privacy import install_log_masking
-from service_catalog.settings import Settings, get_settings
+from service_catalog.settings import Settings, comma_list, get_settings
 
 log = logging.getLogger(__name__)
 install_log_masking()
@@ -74,7 +74,7 @@ def parse_message(body: bytes, settings: Settings) -> tuple[str, str, dict[str, 
 
 
 def trusted_networks(setting: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
-    return tuple(ipaddress.ip_network(item.strip(), strict=False) for item in setting.split(",") if item.strip())
+    return tuple(ipaddress.ip_network(item, strict=False) for item in comma_list(setting))
 
 
 def client_address(request: Request, trusted: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]) -> str:
@@ -94,6 +94,11 @@ def _key(kind: str, value: str) -> str:
 
 def _error(status: int, reason: str, **headers: str) -> HTTPResponse:
     return response.json({"error": reason}, status=status, headers=headers or None)
+
+
+def _unavailable() -> HTTPResponse:
+    """A store or the action server is down: the widget retries (and its note names 112)."""
+    return _error(503, "the chat is temporarily unavailable; try again in a moment", **{"Retry-After": "5"})
 
 
 class FamilyChat(RestInput):
@@ -138,7 +143,7 @@ class FamilyChat(RestInput):
                 return _error(bad.status, str(bad))
             except Exception as error:  # noqa: BLE001 (the counter's Redis is down)
                 log.error("webhook refused: rate limit store unreachable (%s)", type(error).__name__)
-                return _error(503, "the chat is temporarily unavailable; try again in a moment", **{"Retry-After": "5"})
+                return _unavailable()
             if refused is not None:
                 return refused
             collector = CollectingOutputChannel()
@@ -149,12 +154,12 @@ class FamilyChat(RestInput):
             except (Exception, TrackerStoreUnavailable) as error:  # noqa: BLE001 (a store or the action server down)
                 # No message text here: it may hold a phone number or worse.
                 log.error("webhook message not processed: %s: %s", type(error).__name__, error)
-                return _error(503, "the chat is temporarily unavailable; try again in a moment", **{"Retry-After": "5"})
+                return _unavailable()
             if not collector.messages:
                 # Every turn of this bot answers; none means the action server failed (Rasa logs
                 # it and carries on silently). Say so, so the widget offers a retry and 112.
                 log.error("webhook message got no answer: is the action server up?")
-                return _error(503, "the chat is temporarily unavailable; try again in a moment", **{"Retry-After": "5"})
+                return _unavailable()
             return response.json(collector.messages)
 
         return chat

@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-from service_catalog.settings import REPO_ROOT, Settings, get_settings
+from service_catalog.settings import REPO_ROOT, Settings, comma_list, get_settings
 
 
 def rasa_command(port: int, settings: Settings, endpoints: Path) -> list[str]:
@@ -28,7 +28,7 @@ def rasa_command(port: int, settings: Settings, endpoints: Path) -> list[str]:
         "--endpoints",
         str(endpoints),
     ]
-    origins = [origin.strip() for origin in settings.cors_origins.split(",") if origin.strip()]
+    origins = comma_list(settings.cors_origins)
     if origins:
         command += ["--cors", *origins]
     if settings.rasa_token:

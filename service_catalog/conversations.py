@@ -17,12 +17,12 @@ import argparse
 import logging
 import time
 from dataclasses import dataclass
-from functools import lru_cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from service_catalog.admin import Actor
+from service_catalog.db import get_engine
 from service_catalog.insights import AnswerEvent, Rating, conversation_key
 from service_catalog.settings import get_settings
 from service_catalog.staff import AuditEntry
@@ -33,14 +33,9 @@ log = logging.getLogger(__name__)
 EVENTS = sa.table("events", sa.column("sender_id", sa.String), sa.column("timestamp", sa.Float))
 
 
-@lru_cache
-def _tracker_engine(url: str) -> sa.engine.Engine:
-    return sa.create_engine(url, pool_pre_ping=True, future=True)
-
-
 def tracker_engine() -> sa.engine.Engine | None:
     url = get_settings().tracker_store_url
-    return _tracker_engine(url) if url else None
+    return get_engine(url) if url else None
 
 
 def _has_events_table(engine: sa.engine.Engine) -> bool:

@@ -91,6 +91,11 @@ class Settings(BaseSettings):
         fields = {"database_url": {"env": ["PK_DATABASE_URL", "DATABASE_URL"]}}
 
 
+def comma_list(value: str) -> list[str]:
+    """The items of a comma-separated setting (PK_CORS_ORIGINS, PK_TRUSTED_PROXIES), blanks dropped."""
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
 @lru_cache
 def get_settings() -> Settings:
     return Settings()
