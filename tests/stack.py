@@ -54,7 +54,10 @@ class Stack:
         env = {**os.environ, "PK_DATABASE_URL": self.database_url, "RASA_TELEMETRY_ENABLED": "false"}
         action_port, rasa_port = free_port(), free_port()
         endpoints = self.workdir / "endpoints.yml"
-        endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n')
+        # The repository's own endpoints (the stores `make run` uses), with this action server.
+        default = (REPO_ROOT / "endpoints.yml").read_text(encoding="utf-8")
+        assert "http://localhost:5055/webhook" in default
+        endpoints.write_text(default.replace("http://localhost:5055/webhook", f"http://127.0.0.1:{action_port}/webhook"))
         log = open(self.workdir / "stack.log", "ab")  # noqa: SIM115 - closed with the processes
         actions = subprocess.Popen(
             [BIN / "rasa", "run", "actions", "--port", str(action_port), "--actions", "actions"],
