@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from actions.dates import asked_day
 from actions.payload import contact_item, helpline_item, payload, service_item
-from actions.texts import DAY_WORDS, say, when_text
-from bot.crisis import crisis_kinds
+from actions.texts import DAY_WORDS, TEXTS, say, when_text
+from bot.crisis import child_voice, is_urgent
 from service_catalog.contacts import helplines_for, perheneuvo_for
 from service_catalog.hours import is_open_at, next_opening
 from service_catalog.hours_format import day_hours_text
@@ -24,7 +24,9 @@ from service_catalog.search import SERVICE_LOADS, RankedService, route_need
 CRISIS_FOLLOW_UP = {
     "suicide": "mielenterveys_paihde",
     "violence": "vakivaltatyo",
-    "child_danger": "lastensuojelu",
+    "child_abuse": "lastensuojelu",
+    "harm_to_child": "lapsiperheiden_sosiaalityo",
+    "no_carer": "lastensuojelu",
 }
 
 
@@ -45,6 +47,8 @@ class Context:
     place: Place | None = None
     age: int | None = None
     classifier_scores: dict[str, float] | None = None
+    # The kinds of danger the NLU found in this message (computed once, in bot.components).
+    crisis_kinds: list[str] = field(default_factory=list)
     shown: list[dict[str, str | None]] = field(default_factory=list)
 
 
@@ -153,21 +157,38 @@ def clarify_answer(session: Session, ctx: Context, text_key: str = "clarify", **
     return Answer(texts, message, shown=_shown(ranked))
 
 
-def crisis_answer(session: Session, ctx: Context) -> Answer:
-    kinds = crisis_kinds(ctx.text)
-    lines = [helpline_item(line, ctx.lang) for line in helplines_for(session, kinds)]
+def _line_text(line: dict[str, Any]) -> str:
+    hours = f" ({line['hours']})" if line.get("hours") else ""
+    return f"{line['name']} {line['phone']}{hours}"
+
+
+def crisis_answer(session: Session, ctx: Context, *, errand_kept: bool = False) -> Answer:
+    """112 first, then the lines that fit the danger, in words fit for the writer and the moment."""
+    kinds = ctx.crisis_kinds
+    child = child_voice(ctx.text)
+    urgent = is_urgent(ctx.text, kinds)
+    tags = (["child"] if child else []) + kinds
+    lines = [helpline_item(line, ctx.lang) for line in helplines_for(session, tags)]
     follow_up_types = {CRISIS_FOLLOW_UP[k]: 1.0 for k in kinds if k in CRISIS_FOLLOW_UP}
     ranked = []
     if follow_up_types:
         ranked = route_need(session, "", lang=ctx.lang, place=ctx.place, classifier_scores=follow_up_types)
     items = [service_item(r.service, r.location, ctx.lang, ctx.now) for r in ranked]
-    others = ", ".join(f"{line['name']} {line['phone']}" for line in lines if line["phone"] != "112")
-    texts = [say("crisis_112", ctx.lang)]
+    moment = "" if urgent else "_ongoing"
+    texts = [say(f"crisis_112{moment}", ctx.lang)]
+    others = ", ".join(_line_text(line) for line in lines if line["phone"] != "112")
     if others:
-        texts.append(say("crisis_lines", ctx.lang, lines=others))
-    texts.append(say("crisis_care", ctx.lang))
+        texts.append(say(f"crisis_lines{moment}", ctx.lang, lines=others))
+    if child:
+        texts.append(say("crisis_child_voice", ctx.lang))
+    texts.extend(say(f"crisis_{kind}", ctx.lang) for kind in kinds[:2] if f"crisis_{kind}" in TEXTS)
+    if not child:
+        texts.append(say("crisis_care", ctx.lang))
+    if errand_kept:
+        texts.append(say("crisis_form_kept", ctx.lang))
     _text, contact = _contact_text(session, ctx)
     message = payload("crisis", ctx.lang, place=ctx.place, services=items, contact=contact, helplines=lines)
+    message["crisis_kinds"] = kinds
     return Answer(texts, message, payload_first=True, shown=_shown(ranked))
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from actions.age import child_age
 from actions.answers import Answer, Context
+from bot.crisis import crisis_kinds
 from bot.language import detect_language
 from service_catalog.hours import HELSINKI
 from service_catalog.models import Area, Municipality
@@ -52,8 +53,13 @@ def build_context(session: Session, tracker: Tracker, text: str | None = None) -
     age = child_age(text)
     if age is None and tracker.get_slot("child_age") is not None:
         age = int(tracker.get_slot("child_age"))
+    kinds = message.get("crisis_kinds")
+    if kinds is None:
+        # A tracker that did not come through our NLU (a test, another channel): the floor.
+        kinds = crisis_kinds(text)
     return Context(
         text=text,
+        crisis_kinds=list(kinds),
         lang=detect_language(message.get("text") or "", hint=hint),
         now=datetime.now(HELSINKI),
         place=place,

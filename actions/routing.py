@@ -19,7 +19,6 @@ from actions.answers import (
 )
 from actions.base import CatalogueAction
 from actions.context import need_scores
-from bot.crisis import crisis_kinds
 
 # Below this the classifier's guess is not used; the catalogue's words decide alone.
 MIN_CLASSIFIER_CONFIDENCE = 0.25
@@ -32,7 +31,7 @@ class ActionRouteNeed(CatalogueAction):
         return "action_route_need"
 
     def answer(self, session: Session, ctx: Context, tracker: Tracker) -> tuple[Answer, list[Any]]:
-        if crisis_kinds(ctx.text):
+        if ctx.crisis_kinds:
             return crisis_answer(session, ctx), []
         scores = need_scores(tracker.latest_message)
         if max(scores.values(), default=0.0) < MIN_CLASSIFIER_CONFIDENCE:
@@ -76,10 +75,12 @@ class ActionContact(CatalogueAction):
 
 
 class ActionCrisis(CatalogueAction):
-    """Immediate danger: 112 and the fitting helplines first, then the way on."""
+    """Danger, now or ongoing: 112 and the fitting helplines first, then the way on."""
 
     def name(self) -> str:
         return "action_crisis"
 
     def answer(self, session: Session, ctx: Context, tracker: Tracker) -> tuple[Answer, list[Any]]:
-        return crisis_answer(session, ctx), []
+        # Inside the call-me-back form the request is kept; the rule runs the form on after this.
+        in_form = tracker.active_loop_name == "callback_form"
+        return crisis_answer(session, ctx, errand_kept=in_form), []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from actions.crisis_texts import CRISIS_TEXTS
 from service_catalog.hours import HELSINKI
 
 TEXTS: dict[str, dict[str, str]] = {
@@ -101,21 +102,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "sv": "I ärendet {name}, ring {phone}.",
         "en": "For {name}, call {phone}.",
     },
-    "crisis_112": {
-        "fi": "Jos joku on välittömässä vaarassa, soita heti hätänumeroon 112.",
-        "sv": "Om någon är i omedelbar fara, ring genast nödnumret 112.",
-        "en": "If anyone is in immediate danger, call the emergency number 112 now.",
-    },
-    "crisis_lines": {
-        "fi": "Apua saat myös täältä: {lines}.",
-        "sv": "Hjälp får du också här: {lines}.",
-        "en": "You can also get help here: {lines}.",
-    },
-    "crisis_care": {
-        "fi": "Et ole yksin. Kun välitön vaara on ohi, autan löytämään jatkotukea.",
-        "sv": "Du är inte ensam. När den akuta faran är över hjälper jag dig att hitta fortsatt stöd.",
-        "en": "You are not alone. Once the immediate danger is over, I can help you find further support.",
-    },
     "closed_next": {
         "fi": "Perheneuvo ei vastaa juuri nyt; seuraavan kerran {when}.",
         "sv": "Familjerådgivaren svarar inte just nu; nästa gång {when}.",
@@ -206,6 +192,9 @@ DAY_WORDS = {
 
 
 CLOCK_WORD = {"fi": "klo", "sv": "kl.", "en": "at"}
+
+
+TEXTS.update(CRISIS_TEXTS)
 
 
 def when_text(moment: datetime, lang: str) -> str:

@@ -12,7 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, StrictBool, conint, constr, root_validator, validator
 
 from service_catalog.models import PROVIDER_KINDS
-from service_catalog.taxonomy import service_types
+from service_catalog.taxonomy import HELPLINE_TAGS, service_types
 from service_catalog.validation import check_email, check_id, check_phone, check_url, normalise_hours
 
 Language = Literal["fi", "sv", "en"]
@@ -292,14 +292,13 @@ class ProviderPublic(RowMeta):
     name: dict[str, str | None]
 
 
-CRISIS_KINDS = ("any", "suicide", "violence", "poisoning", "child_danger", "child_youth")
 
 
 class HelplineWrite(Strict):
     name: Names
     phone: constr(max_length=40)
     hours: constr(max_length=100) | None = Field(None, description='free text, e.g. "24/7" or "ma-pe 10-15"')
-    crisis: list[Literal[CRISIS_KINDS]] = []  # type: ignore[valid-type]
+    crisis: list[Literal[HELPLINE_TAGS]] = []  # type: ignore[valid-type]
     order: conint(ge=0, le=10000) = 100
     example_data: bool = False
 

@@ -3,8 +3,9 @@
 - `LemmaTokenizer`: whitespace tokens whose lemmas come from simplemma in the message's own
   language, folded (no diacritics), so "neuvolaan", "neuvolassa" and "neuvolassa" typed
   without umlauts all count as one word for the word-level featurizer.
-- `CrisisGuard`: after the classifiers, sets the intent to `crisis` whenever the message shows
-  signs of immediate danger, whatever the classifier's confidence.
+- `CrisisGuard`: after the classifiers, the safety classifier (`bot.safety`) with its pattern
+  floor: sets the intent to `crisis` and names the kinds whenever the message shows signs of
+  danger, whatever the intent classifier's confidence.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.crisis import crisis_kinds
 from bot.language import detect_language, warm_up
+from bot.safety import NONE, SafetyModel, corpus_fingerprint, load_corpus
 from bot.text import fold, lemma
 
 LANGUAGE = "language"
@@ -55,9 +57,18 @@ class LemmaTokenizer(WhitespaceTokenizer):
         return tokens
 
 
-@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class CrisisGuard(GraphComponent):
+    """Sets the intent to `crisis` whenever the safety classifier or its pattern floor finds
+    danger, whatever the intent classifier thought, and names the kinds for the actions."""
+
     CRISIS_INTENT = "crisis"
+    MODEL_FILE = "safety.pkl"
+
+    def __init__(self, model_storage: ModelStorage, resource: Resource, model: SafetyModel | None = None):
+        self._model_storage = model_storage
+        self._resource = resource
+        self._model = model
 
     @classmethod
     def create(
@@ -67,14 +78,53 @@ class CrisisGuard(GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> CrisisGuard:
-        return cls()
+        return cls(model_storage, resource)
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> CrisisGuard:
+        with model_storage.read_from(resource) as directory:
+            model = SafetyModel.loads((directory / cls.MODEL_FILE).read_bytes())
+        return cls(model_storage, resource, model)
+
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str:
+        # The corpus is not part of Rasa's training data: a change to it must retrain us.
+        return corpus_fingerprint()
+
+    def train(self, training_data: TrainingData) -> Resource:
+        examples = load_corpus()
+        for message in training_data.intent_examples:
+            text = message.get(TEXT) or ""
+            lang = message.get(LANGUAGE) or detect_language(text)
+            if message.get(INTENT) != self.CRISIS_INTENT:
+                examples.append((text, lang, NONE))
+            elif kinds := crisis_kinds(text):
+                examples.append((text, lang, kinds[0]))
+        self._model = SafetyModel.train(examples)
+        with self._model_storage.write_to(self._resource) as directory:
+            (directory / self.MODEL_FILE).write_bytes(self._model.dump())
+        return self._resource
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
-            kinds = crisis_kinds(message.get(TEXT) or "")
+            text = message.get(TEXT) or ""
+            lang = message.get(LANGUAGE) or detect_language(text)
+            verdict = self._model.judge(text, lang) if self._model else None
+            kinds = verdict.kinds if verdict else crisis_kinds(text)
+            predicted = (message.get(INTENT) or {}).get("name")
+            if not kinds and predicted == self.CRISIS_INTENT and self._model:
+                # The intent classifier saw danger the safety classifier did not: recall first.
+                kinds = [self._model.likely_kind(text, lang)]
             message.set(CRISIS_KINDS, kinds, add_to_output=True)
             if not kinds:
                 continue

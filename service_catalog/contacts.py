@@ -30,12 +30,20 @@ def perheneuvo_for(session: Session, place: Place | None) -> Contact | None:
     return min(contacts, key=fit, default=None)
 
 
-def helplines_for(session: Session, kinds: list[str]) -> list[Helpline]:
-    """112 first, then the lines that fit the crisis kinds; every line when no kind is known."""
+def helplines_for(session: Session, tags: list[str]) -> list[Helpline]:
+    """112 first, then the lines for the first tag (the likeliest kind, or a child writing),
+    then those for the next; every line when nothing is known of the danger."""
     lines = session.scalars(
         select(Helpline).where(Helpline.deleted_at.is_(None)).order_by(Helpline.order, Helpline.id)
     ).all()
-    if not kinds:
+    if not tags:
         return list(lines)
-    wanted = set(kinds) | {"any"}
-    return [line for line in lines if wanted & set(line.crisis or [])]
+
+    def fit(line: Helpline) -> int | None:
+        covers = set(line.crisis or [])
+        if "any" in covers:
+            return -1
+        return next((i for i, tag in enumerate(tags) if tag in covers), None)
+
+    fitting = [(fit(line), line.order, line.id, line) for line in lines if fit(line) is not None]
+    return [line for *_key, line in sorted(fitting, key=lambda row: row[:3])]

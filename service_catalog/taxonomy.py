@@ -11,6 +11,19 @@ import yaml
 TAXONOMY_FILE = Path(__file__).with_name("taxonomy.yml")
 # Early support before specialist services, as the family-centre model asks.
 LEVEL_ORDER = {"one_door": 0, "universal": 1, "community": 1, "basic": 2, "specialist": 3}
+# The kinds of danger of chat-payload.md (`crisis_kinds`), in the order their answers are given.
+CRISIS_KINDS = (
+    "suicide",
+    "violence",
+    "child_abuse",
+    "harm_to_child",
+    "poisoning",
+    "medical",
+    "missing_child",
+    "no_carer",
+)
+# What a helpline can be for: every crisis (112), a kind, or a child or teenager writing.
+HELPLINE_TAGS = ("any", *CRISIS_KINDS, "child")
 
 
 @dataclass(frozen=True)

@@ -91,6 +91,39 @@ def test_crisis_is_answered_first_with_112(stack):
 
 
 @pytest.mark.parametrize(
+    ("message", "kind", "line"),
+    [
+        ("mulla ei oo enää mitään syytä jatkaa, kaikki ois parempi ilman mua", "suicide", "09 2525 0111"),
+        ("mieheni lyö minua aina kun hän juo", "violence", "080 005 005"),
+        ("my stepdad hits me and i dont want to go home", "child_abuse", "116 111"),
+        ("pelkään että satutan vauvaa, en jaksa sen itkua", "harm_to_child", "09 2525 0111"),
+        ("vår tvååring har svalt diskmaskintabletter", "poisoning", "0800 147 111"),
+        ("the baby has blue lips and is not breathing properly", "medical", "116 117"),
+        ("16-vuotias ei oo tullut kotiin eikä vastaa puhelimeen", "missing_child", "116 111"),
+        ("mamma har svimmat och barnen är ensamma hemma", "no_carer", "112"),
+    ],
+)
+def test_every_kind_of_danger_gets_112_first_and_its_line_next(stack, message, kind, line):
+    messages = stack.say(conversation(), message)
+    assert "custom" in messages[0], "the crisis payload comes before any text"
+    answer = payload(messages)
+    assert answer["kind"] == "crisis" and kind in answer["crisis_kinds"], answer
+    phones = [helpline["phone"] for helpline in answer["helplines"]]
+    assert phones[0] == "112"
+    if line != "112":
+        assert phones[1] == line, phones
+    assert "112" in messages[1]["text"], "the first words say 112"
+
+
+def test_a_child_telling_of_home_gets_the_child_line_and_is_told_it_is_not_their_fault(stack):
+    messages = stack.say(conversation(), "mun isä hakkaa mua ja mä pelkään mennä kotiin")
+    answer = payload(messages)
+    assert [line["phone"] for line in answer["helplines"]][:2] == ["112", "116 111"]
+    assert "Et ole tehnyt mitään väärää" in text(messages)
+    assert "Jos sinä tai joku muu on vaarassa nyt" in text(messages), "ongoing harm: 112 if in danger now"
+
+
+@pytest.mark.parametrize(
     ("message", "language"),
     [("var finns barnrådgivningen i Åbo?", "sv"), ("where can I find a family cafe in Turku", "en")],
 )
@@ -129,17 +162,26 @@ def test_a_call_me_back_request_over_the_webhook_lands_in_the_inbox(stack):
         assert row.municipality_id == "mikkeli" and row.contact_value == "0401234567"
 
 
-def test_no_consent_and_a_crisis_during_the_request(stack):
+def test_no_consent_ends_the_request_politely(stack):
     sender = conversation()
     stack.say(sender, "pyydä apua", {"municipality": "Mikkeli"})
     refused = stack.say(sender, "ei kiitos")
     assert payload(refused)["kind"] == "handoff" and "en tallentanut" in text(refused)
-    other = conversation()
-    stack.say(other, "haluan että minulle soitetaan")
-    crisis = stack.say(other, "mies lyö minua nyt")
-    assert payload(crisis)["kind"] == "crisis"
-    after = stack.say(other, "lastenneuvola Mikkelissä")
-    assert payload(after)["kind"] == "services"  # the form ended: no question about a phone number
+
+
+def test_a_crisis_during_the_request_is_answered_first_and_the_request_is_kept(stack):
+    sender = conversation()
+    stack.say(sender, "haluan että minulle soitetaan", {"municipality": "Mikkeli"})
+    assert "puhelinnumeroon" in text(stack.say(sender, "kyllä"))
+    crisis = stack.say(sender, "mies lyö minua kun se juo")
+    assert "custom" in crisis[0], "the crisis payload comes before any text"
+    answer = payload(crisis)
+    assert answer["kind"] == "crisis" and "violence" in answer["crisis_kinds"]
+    assert [line["phone"] for line in answer["helplines"]][:2] == ["112", "080 005 005"]
+    words = text(crisis)
+    assert "yhä tallessa" in words and "puhelinnumeroon" in words, "the request is kept and asked on"
+    # The number sent next goes to the request, not to a service.
+    assert "muutamalla sanalla" in text(stack.say(sender, "040 123 4567"))
 
 
 def test_malformed_json_is_refused_clearly(stack):

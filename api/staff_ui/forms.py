@@ -32,7 +32,7 @@ from api import schemas
 from service_catalog import admin
 from service_catalog.admin import ENTITIES, Data, InvalidData
 from service_catalog.models import LANGUAGES, PROVIDER_KINDS
-from service_catalog.taxonomy import service_types
+from service_catalog.taxonomy import HELPLINE_TAGS, service_types
 
 # The API's objects that are flat fields in a form: name.fi <-> name_fi, age.min <-> age_min.
 NESTED = {"name": LANGUAGES, "description": LANGUAGES, "age": ("min", "max")}
@@ -246,6 +246,6 @@ class HelplineForm(NamedForm):
 
     phone = StringField("Phone", [InputRequired()])
     hours = StringField("Hours", [Optional()], description='free text, e.g. "24/7" or "ma-pe 10-15"')
-    crisis = SelectMultipleField("Crisis kinds", choices=[(k, k) for k in schemas.CRISIS_KINDS])
+    crisis = SelectMultipleField("Crisis kinds", choices=[(k, k) for k in HELPLINE_TAGS])
     order = IntegerField("Order", [Optional()], description="lower comes first; default 100")
     example_data = BooleanField("Example data")
