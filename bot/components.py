@@ -122,9 +122,9 @@ class CrisisGuard(GraphComponent):
             verdict = self._model.judge(text, lang) if self._model else None
             kinds = verdict.kinds if verdict else crisis_kinds(text)
             predicted = (message.get(INTENT) or {}).get("name")
-            if not kinds and predicted == self.CRISIS_INTENT and self._model:
+            if not kinds and predicted == self.CRISIS_INTENT and verdict:
                 # The intent classifier saw danger the safety classifier did not: recall first.
-                kinds = [self._model.likely_kind(text, lang)]
+                kinds = [verdict.likely]
             message.set(CRISIS_KINDS, kinds, add_to_output=True)
             if not kinds:
                 continue

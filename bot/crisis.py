@@ -1,6 +1,6 @@
 """The crisis floor: signs of danger found by patterns, under the safety classifier.
 
-A safety net under the intent classifier: these patterns are deliberately broad for the
+A floor under the safety classifier (`bot.safety`): these patterns are deliberately broad for the
 kinds where a false alarm costs little (112 and a helpline shown once too often) and a miss
 costs a life. They run on folded text (no diacritics, lower case), because a panicked
 message is typed fast: "lapsi ei hengita".
@@ -138,7 +138,7 @@ _PATTERNS: dict[str, list[str]] = {
         r"inte kommit hem|rymt hemifran",
     ],
     "child_abuse": [
-        r"(isa|aiti|isapuoli|aitipuoli|iskä|iska|faija|mutsi|isi|aiti|aidin poikaystava|aidin mies)"
+        r"(isa|aiti|isapuoli|aitipuoli|iska|faija|mutsi|isi|aidin poikaystava|aidin mies)"
         r" .{0,20}(lyo|lyoo|loi|hakkaa|potkii|satuttaa|uhkaa|koskettel|kahmii|ahdistel)\w* (mua|minua|mut|minut)",
         r"pelkaan (menna )?kotiin|pelottaa menna kotiin|en uskalla menna kotiin",
         r"(koskettel|kosketteli|kopeloi|kahmi)\w* (mua|minua|mun|minun)",
@@ -197,7 +197,7 @@ _URGENT_WORDS = re.compile(
 )
 # A child or teenager telling of their own parent: first person with a parent as the doer.
 _CHILD_VOICE = re.compile(
-    r"\b(mun|minun|mein|meidan) (isa|aiti|isapuoli|aitipuoli|iskä|iska|iskasi|faija|mutsi|isi|aiti|"
+    r"\b(mun|minun|mein|meidan) (isa|aiti|isapuoli|aitipuoli|iska|iskasi|faija|mutsi|isi|"
     r"aidin poikaystava|aidin mies|isovanhemp|vanhemmat)\b|\b(isa|aiti|isapuoli|aitipuoli|faija|mutsi|isi)\b"
     r".{0,30}\b(mua|minua|mut|minut|mulle|minulle)\b|\bmy (dad|mum|mom|stepdad|stepmom|stepfather|"
     r"stepmother|father|mother|parents|mums boyfriend|mum'?s boyfriend|moms boyfriend|mom'?s boyfriend)\b"

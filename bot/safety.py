@@ -102,6 +102,8 @@ def _pipeline() -> Pipeline:
 class Verdict:
     kinds: list[str]
     danger: float
+    # The most likely kind of danger, however unlikely danger itself is.
+    likely: str
 
 
 @dataclass
@@ -137,19 +139,14 @@ class SafetyModel:
         proba = self.pipeline.predict_proba([(text, lang)])[0]
         by_label = dict(zip(self.pipeline.classes_, proba, strict=True))
         danger = 1.0 - by_label.get(NONE, 0.0)
+        likely = max(KINDS, key=lambda kind: by_label.get(kind, 0.0))
         floor = crisis_kinds(text)
         if danger < self.threshold:
-            return Verdict(floor, danger)
+            return Verdict(floor, danger, likely)
         shares = {kind: by_label.get(kind, 0.0) / danger for kind in KINDS}
-        best = max(shares, key=shares.__getitem__)
-        found = {kind for kind, share in shares.items() if share >= KIND_SHARE} | {best} | set(floor)
+        found = {kind for kind, share in shares.items() if share >= KIND_SHARE} | {likely} | set(floor)
         # The most likely kind first: its lines are the best fitting.
-        return Verdict(sorted(found, key=lambda kind: -shares[kind]), danger)
-
-    def likely_kind(self, text: str, lang: str) -> str:
-        """The most likely kind of danger, however unlikely danger itself is."""
-        proba = dict(zip(self.pipeline.classes_, self.pipeline.predict_proba([(text, lang)])[0], strict=True))
-        return max(KINDS, key=lambda kind: proba.get(kind, 0.0))
+        return Verdict(sorted(found, key=lambda kind: -shares[kind]), danger, likely)
 
     def dump(self) -> bytes:
         return pickle.dumps(self)

@@ -45,5 +45,5 @@ def helplines_for(session: Session, tags: list[str]) -> list[Helpline]:
             return -1
         return next((i for i, tag in enumerate(tags) if tag in covers), None)
 
-    fitting = [(fit(line), line.order, line.id, line) for line in lines if fit(line) is not None]
+    fitting = [(rank, line.order, line.id, line) for line in lines if (rank := fit(line)) is not None]
     return [line for *_key, line in sorted(fitting, key=lambda row: row[:3])]

@@ -111,3 +111,20 @@ def test_a_broken_seed_file_is_refused_and_changes_nothing(catalog_url, tmp_path
         with new_session(catalog_url) as session, session.begin():
             load_seed(session, broken)
     assert count_services(catalog_url) == before
+
+
+def test_migration_0006_gives_old_helpline_tags_the_widened_kinds(catalog_url):
+    from alembic import command
+    from alembic.config import Config
+
+    from service_catalog.settings import REPO_ROOT
+
+    config = Config(str(REPO_ROOT / "alembic.ini"))
+    config.attributes["url"] = catalog_url
+    command.downgrade(config, "0005")
+    with new_session(catalog_url) as session, session.begin():
+        session.get(Helpline, "lasten-ja-nuorten-puhelin").crisis = ["child_youth", "child_danger", "suicide"]
+    command.upgrade(config, "head")
+    with new_session(catalog_url) as session:
+        crisis = session.get(Helpline, "lasten-ja-nuorten-puhelin").crisis
+    assert crisis == ["child", "medical", "missing_child", "child_abuse", "suicide"]

@@ -19,8 +19,8 @@ depends_on: Union[str, Sequence[str], None] = None
 
 # The old tags and what they meant in the widened contract.
 UP = {'child_danger': ['medical', 'missing_child', 'child_abuse'], 'child_youth': ['child']}
-DOWN = {'medical': 'child_danger', 'missing_child': 'child_danger', 'child_abuse': 'child_danger',
-        'child': 'child_youth'}
+DOWN = {'medical': ['child_danger'], 'missing_child': ['child_danger'], 'child_abuse': ['child_danger'],
+        'child': ['child_youth']}
 
 
 def _remap(mapping) -> None:
@@ -29,10 +29,9 @@ def _remap(mapping) -> None:
     for row in bind.execute(sa.select(helpline.c.id, helpline.c.crisis)).all():
         old = row.crisis if isinstance(row.crisis, list) else json.loads(row.crisis or '[]')
         new = []
-        for tag in old:
-            for mapped in (mapping.get(tag, tag) if isinstance(mapping.get(tag, tag), list) else [mapping.get(tag, tag)]):
-                if mapped not in new:
-                    new.append(mapped)
+        for mapped in (m for tag in old for m in mapping.get(tag, [tag])):
+            if mapped not in new:
+                new.append(mapped)
         if new != old:
             bind.execute(helpline.update().where(helpline.c.id == row.id).values(crisis=new))
 
