@@ -1,6 +1,6 @@
 """Custom actions: thin Rasa classes over plain modules that can be tested without Rasa."""
 
-from bot.language import warm_up
+from language.detect import warm_up
 from service_catalog.privacy import install_log_masking
 
 # The action server imports this package once at start: load the language models then,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.text import fold
+from language.text import fold
 
 _NUMBER = re.compile(
     r"\b(\d{1,2})\s*-?\s*(v\b|vuot\w*|vee\b|v\.|ar\b|ars\w*|aring\w*|year\w*|yr\w*|yo\b|y/o)"

@@ -22,7 +22,7 @@ from actions.handoff import (
     valid_topic,
 )
 from actions.texts import say
-from bot.language import detect_language
+from language.detect import detect_language
 from service_catalog.db import new_session
 from service_catalog.inbox import notify_webhook_in_background
 from service_catalog.settings import get_settings

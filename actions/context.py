@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from actions.age import child_age
 from actions.answers import Answer, Context
 from bot.crisis import crisis_kinds
-from bot.language import detect_language
+from language.detect import detect_language
 from service_catalog.hours import HELSINKI
 from service_catalog.models import Area, Municipality
 from service_catalog.places import Place, find_place, place_by_name

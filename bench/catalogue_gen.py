@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from bot.text import fold
+from language.text import fold
 from service_catalog.models import (
     Area,
     Contact,

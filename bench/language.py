@@ -2,7 +2,7 @@
 
     python -m bench.language
 
-Compares lingua alone, simplemma alone and our vote (bot.language.detect_language), on
+Compares lingua alone, simplemma alone and our vote (language.detect.detect_language), on
 all examples and on short ones (three words or fewer), where detection is hardest.
 """
 
@@ -14,8 +14,8 @@ from pathlib import Path
 import simplemma
 import yaml
 
-from bot import language
-from bot.text import LANGUAGES, words
+from language import detect as language
+from language.text import LANGUAGES, words
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "nlu"
 

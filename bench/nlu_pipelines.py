@@ -18,7 +18,7 @@ import yaml
 from rasa.core.agent import Agent
 from rasa.model_training import train_nlu
 
-from bot.language import detect_language
+from language.detect import detect_language
 
 ROOT = Path(__file__).resolve().parent.parent
 HELD_OUT = ROOT / "tests" / "nlu" / "heldout.yml"

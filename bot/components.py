@@ -23,9 +23,9 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.crisis import crisis_kinds
-from bot.language import detect_language, warm_up
-from bot.safety import NONE, SafetyModel, corpus_fingerprint, load_corpus
-from bot.text import fold, lemma
+from bot.safety import CRISIS_INTENT, SafetyModel, corpus_fingerprint, training_examples
+from language.detect import detect_language, warm_up
+from language.text import fold, lemma
 
 LANGUAGE = "language"
 CRISIS_KINDS = "crisis_kinds"
@@ -62,7 +62,6 @@ class CrisisGuard(GraphComponent):
     """Sets the intent to `crisis` whenever the safety classifier or its pattern floor finds
     danger, whatever the intent classifier thought, and names the kinds for the actions."""
 
-    CRISIS_INTENT = "crisis"
     MODEL_FILE = "safety.pkl"
 
     def __init__(self, model_storage: ModelStorage, resource: Resource, model: SafetyModel | None = None):
@@ -99,14 +98,14 @@ class CrisisGuard(GraphComponent):
         return corpus_fingerprint()
 
     def train(self, training_data: TrainingData) -> Resource:
-        examples = load_corpus()
-        for message in training_data.intent_examples:
-            text = message.get(TEXT) or ""
-            lang = message.get(LANGUAGE) or detect_language(text)
-            if message.get(INTENT) != self.CRISIS_INTENT:
-                examples.append((text, lang, NONE))
-            elif kinds := crisis_kinds(text):
-                examples.append((text, lang, kinds[0]))
+        examples = training_examples(
+            (
+                message.get(TEXT) or "",
+                message.get(LANGUAGE) or detect_language(message.get(TEXT) or ""),
+                message.get(INTENT),
+            )
+            for message in training_data.intent_examples
+        )
         self._model = SafetyModel.train(examples)
         with self._model_storage.write_to(self._resource) as directory:
             (directory / self.MODEL_FILE).write_bytes(self._model.dump())
@@ -122,16 +121,16 @@ class CrisisGuard(GraphComponent):
             verdict = self._model.judge(text, lang) if self._model else None
             kinds = verdict.kinds if verdict else crisis_kinds(text)
             predicted = (message.get(INTENT) or {}).get("name")
-            if not kinds and predicted == self.CRISIS_INTENT and verdict:
+            if not kinds and predicted == CRISIS_INTENT and verdict:
                 # The intent classifier saw danger the safety classifier did not: recall first.
                 kinds = [verdict.likely]
             message.set(CRISIS_KINDS, kinds, add_to_output=True)
             if not kinds:
                 continue
             ranking = [
-                r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != self.CRISIS_INTENT
+                r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != CRISIS_INTENT
             ]
-            crisis = {"name": self.CRISIS_INTENT, "confidence": 1.0}
+            crisis = {"name": CRISIS_INTENT, "confidence": 1.0}
             message.set(INTENT, crisis, add_to_output=True)
             message.set(INTENT_RANKING_KEY, [crisis, *ranking], add_to_output=True)
         return messages

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from bot.text import fold
+from language.text import fold
 from service_catalog.taxonomy import CRISIS_KINDS
 
 KINDS = CRISIS_KINDS

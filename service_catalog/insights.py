@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import JSON, Boolean, Column, DateTime, String, Text, delete, select
 from sqlalchemy.orm import Session
 
-from bot.text import fold, lemmas
+from language.text import fold, lemmas
 from service_catalog.models import Base, _now
 from service_catalog.privacy import mask_personal_data
 from service_catalog.search import _STOPWORDS

@@ -19,7 +19,7 @@ from rapidfuzz import fuzz
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.text import fold, lemma, words
+from language.text import fold, lemma, words
 from service_catalog.models import Area, Municipality
 
 # A fuzzy match must be this similar (0-100) and leave at most this long an ending.

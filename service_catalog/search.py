@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload, with_loader_criteria
 
-from bot.text import fold, lemmas
+from language.text import fold, lemmas
 from service_catalog.coverage import best_of_types
 from service_catalog.models import Service, ServiceLocation
 from service_catalog.places import Place

@@ -17,7 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from bot.text import fold, lemmas
+from language.text import fold, lemmas
 from service_catalog.models import Service, TypeWord
 
 COLUMNS = ("id", "type", "deleted_at", "name_fi", "name_sv", "name_en", "keywords")

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from actions.answers import Context, route_answer
 from bench.catalogue_gen import Places, generate
-from bot.text import fold, lemmas
+from language.text import fold, lemmas
 from service_catalog.contacts import perheneuvo_for
 from service_catalog.coverage import best_of_types
 from service_catalog.db import get_engine, new_session

@@ -13,7 +13,7 @@ from functools import lru_cache
 import simplemma
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 
-from bot.text import LANGUAGES, fold, words
+from language.text import LANGUAGES, fold, words
 
 _LINGUA = {Language.FINNISH: "fi", Language.SWEDISH: "sv", Language.ENGLISH: "en"}
 LOANWORDS = frozenset(
