@@ -10,13 +10,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from actions.dates import asked_day
-from actions.payload import contact_item, helpline_item, payload, service_item
 from actions.texts import DAY_WORDS, TEXTS, say, when_text
 from bot.crisis import child_voice, is_urgent
 from service_catalog.contacts import helplines_for, perheneuvo_for
 from service_catalog.hours import is_open_at, next_opening
 from service_catalog.hours_format import day_hours_text
 from service_catalog.models import Area, Service
+from service_catalog.payload import contact_item, helpline_item, payload, service_item
 from service_catalog.places import Place
 from service_catalog.search import SERVICE_LOADS, RankedService, route_need
 
@@ -87,7 +87,9 @@ def _place_question(session: Session, ctx: Context) -> str | None:
     if ctx.place is None:
         return say("ask_municipality", ctx.lang)
     if ctx.place.area_id is None and session.scalar(
-        select(Area.id).where(Area.municipality_id == ctx.place.municipality_id).limit(1)
+        select(Area.id)
+        .where(Area.municipality_id == ctx.place.municipality_id, Area.deleted_at.is_(None))
+        .limit(1)
     ):
         return say("ask_area", ctx.lang, municipality=ctx.place.municipality_name)
     return None
@@ -140,9 +142,8 @@ def route_answer(session: Session, ctx: Context) -> Answer:
 
 
 def one_door(session: Session, ctx: Context) -> list[RankedService]:
-    return route_need(
-        session, "perheneuvo", lang="fi", place=ctx.place, classifier_scores={"perheneuvo": 1.0}
-    )[:1]
+    """The perheneuvo service that fits the family's place and language."""
+    return route_need(session, "", lang=ctx.lang, place=ctx.place, classifier_scores={"perheneuvo": 1.0})[:1]
 
 
 def clarify_answer(session: Session, ctx: Context, text_key: str = "clarify", **values: Any) -> Answer:

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from actions.answers import Answer, Context, closed_hint, one_door
-from actions.payload import contact_item, payload, service_item
 from actions.texts import say
 from service_catalog.contacts import perheneuvo_for
 from service_catalog.inbox import CallbackRequest, create_request, family_contact, mask_contact
+from service_catalog.payload import contact_item, payload, service_item
 from service_catalog.places import Place, find_place
 
 log = logging.getLogger(__name__)

@@ -17,7 +17,6 @@ import hashlib
 import hmac
 import json
 import logging
-import re
 import threading
 import urllib.request
 import uuid
@@ -29,6 +28,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, DateTime, ForeignKey, String, Text, delete, select
 from sqlalchemy.orm import Session
 
+from privacy.grammar import callback_number, find_emails
 from service_catalog.admin import Conflict, NotFound
 from service_catalog.models import Base, _now
 from service_catalog.settings import Settings, get_settings
@@ -60,29 +60,18 @@ class CallbackRequest(Base):
 
 # --- the family's contact ------------------------------------------------------------------
 
-_EMAIL = re.compile(r"[^@\s,;<>()]+@[^@\s.,;<>()]+(\.[^@\s.,;<>()]+)+")
-_PHONE_CANDIDATE = re.compile(r"\+?\d[\d\s()-]{5,20}\d")
-_PHONE_INTERNATIONAL = re.compile(r"\+358(\(0\))?[1-9]\d{5,10}")
-_PHONE_NATIONAL = re.compile(r"0[1-9]\d{5,9}")
-
-
 def family_contact(text: str) -> tuple[str, str] | None:
     """("phone" | "email", value) from what the family wrote, or None if it holds neither.
 
-    Phone numbers are Finnish ones a person answers (mobile or landline); service numbers
-    like 112 or 116 111 are not a way to call a family back.
+    Phone numbers are ones a person answers (Finnish or foreign, in `privacy.grammar`'s
+    canonical form); service numbers like 112 or 116 111 are not a way to call a family back.
     """
     text = (text or "").strip()
-    email = _EMAIL.search(text)
-    if email and len(email[0]) <= 200:
-        return "email", email[0].rstrip(".")
-    for candidate in _PHONE_CANDIDATE.findall(text):
-        digits = re.sub(r"[\s()-]", "", candidate)
-        if digits.startswith("00358"):
-            digits = "+" + digits[2:]
-        if _PHONE_INTERNATIONAL.fullmatch(digits) or _PHONE_NATIONAL.fullmatch(digits):
-            return "phone", digits
-    return None
+    emails = find_emails(text)
+    if emails and len(emails[0].value) <= 200:
+        return "email", emails[0].value
+    number = callback_number(text)
+    return ("phone", number) if number else None
 
 
 def mask_contact(value: str | None) -> str:

@@ -25,8 +25,8 @@ from sqlalchemy import JSON, Boolean, Column, DateTime, String, Text, delete, se
 from sqlalchemy.orm import Session
 
 from language.text import fold, lemmas
+from privacy.masking import mask_personal_data
 from service_catalog.models import Base, _now
-from service_catalog.privacy import mask_personal_data
 from service_catalog.search import _STOPWORDS
 from service_catalog.settings import Settings, get_settings
 

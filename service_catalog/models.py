@@ -247,7 +247,3 @@ class Helpline(Base, Editable, Localised):
     crisis = Column(JSON, nullable=False, default=list)
     order = Column(Integer, nullable=False, default=100)
     example_data = Column(Boolean, nullable=False, default=False)
-
-
-# The listeners that keep `type_word` in step; imported last, as they use the classes above.
-from service_catalog import vocabulary  # noqa: E402, F401

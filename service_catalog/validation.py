@@ -1,5 +1,7 @@
 """Checks for what staff type in: ids, Finnish phone numbers, email, web addresses, hours.
 
+Phone numbers and emails follow `privacy.grammar`, the grammar masking uses too.
+
 Each returns the value (normalised where that is harmless) or raises ValueError with a
 message a staff member can act on; the API turns that into a 422.
 """
@@ -10,15 +12,11 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
+from privacy.grammar import finnish_phone_number, is_email_address
 from service_catalog.hours import check_service_hours
 from service_catalog.seed import SeedError, ptv_hours
 
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
-# "+358 40 123 4567", "+358 (0)9 310 1234", "09 2525 0111", "0800 147 111", "112", "116 111".
-_PHONE_INTERNATIONAL = re.compile(r"\+358(\(0\))?[1-9]\d{4,11}")
-_PHONE_NATIONAL = re.compile(r"0[1-9]\d{4,10}")
-_PHONE_SERVICE = re.compile(r"11\d{1,4}")
-_EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
 
 
 def check_id(value: str) -> str:
@@ -30,13 +28,10 @@ def check_id(value: str) -> str:
 
 
 def check_phone(value: str) -> str:
+    """A Finnish number as the staff member wrote it (spaces tidied): "+358 40 123 4567",
+    "+358 (0)9 310 1234", "09 2525 0111", "0800 147 111", "112", "116 111"."""
     value = " ".join(value.split())
-    digits = re.sub(r"[\s-]", "", value)
-    if not (
-        _PHONE_INTERNATIONAL.fullmatch(digits)
-        or _PHONE_NATIONAL.fullmatch(digits)
-        or _PHONE_SERVICE.fullmatch(digits)
-    ):
+    if finnish_phone_number(value) is None:
         raise ValueError(
             f"{value!r} is not a Finnish phone number; write e.g. '+358 40 123 4567', '09 2525 0111', '0800 147 111' or '112'"
         )
@@ -45,7 +40,7 @@ def check_phone(value: str) -> str:
 
 def check_email(value: str) -> str:
     value = value.strip()
-    if not _EMAIL.fullmatch(value) or len(value) > 200:
+    if not is_email_address(value) or len(value) > 200:
         raise ValueError(f"{value!r} is not an email address")
     return value
 

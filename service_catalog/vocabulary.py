@@ -74,12 +74,10 @@ def _current(target: Service) -> dict[str, Any]:
     return {c: getattr(target, c) for c in COLUMNS}
 
 
-@event.listens_for(Service, "after_insert")
 def _inserted(_mapper: Any, connection: Connection, target: Service) -> None:
     apply(connection, delta(None, _current(target)))
 
 
-@event.listens_for(Service, "before_update")
 def _updating(_mapper: Any, connection: Connection, target: Service) -> None:
     state = inspect(target)
     if not any(state.attrs[c].history.has_changes() for c in COLUMNS):
@@ -88,9 +86,19 @@ def _updating(_mapper: Any, connection: Connection, target: Service) -> None:
     apply(connection, delta(_stored(connection, target.id), _current(target)))
 
 
-@event.listens_for(Service, "before_delete")
 def _deleting(_mapper: Any, connection: Connection, target: Service) -> None:
     apply(connection, delta(_stored(connection, target.id), None))
+
+
+_LISTENERS = (("after_insert", _inserted), ("before_update", _updating), ("before_delete", _deleting))
+
+
+def keep_in_step() -> None:
+    """Registers the listeners that keep `type_word` in step with every service written
+    (idempotent; `db` calls it for every engine it makes, as smbackend registers its hooks)."""
+    for name, listener in _LISTENERS:
+        if not event.contains(Service, name, listener):
+            event.listen(Service, name, listener)
 
 
 def rebuild(connection: Connection) -> int:

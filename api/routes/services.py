@@ -7,10 +7,10 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query
 
-from actions.payload import service_item
 from api.deps import SessionDep
 from language.detect import detect_language
 from service_catalog.hours import HELSINKI
+from service_catalog.payload import service_item
 from service_catalog.places import place_by_name
 from service_catalog.search import route_need
 
