@@ -5,7 +5,7 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-MODEL_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') bot/components.py bot/text.py bot/language.py bot/crisis.py bot/safety.py $(wildcard bot/safety_corpus/*.yml)
+MODEL_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') bot/components.py $(wildcard language/*.py) bot/crisis.py bot/safety.py $(wildcard bot/safety_corpus/*.yml)
 
 .PHONY: run production test setup catalogue train validate lint bench shell stories nlu-test browser
 

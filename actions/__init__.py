@@ -1,7 +1,7 @@
 """Custom actions: thin Rasa classes over plain modules that can be tested without Rasa."""
 
 from language.detect import warm_up
-from service_catalog.privacy import install_log_masking
+from privacy.masking import install_log_masking
 
 # The action server imports this package once at start: load the language models then,
 # not during a family's first message.

@@ -25,7 +25,7 @@ from sanic.response import HTTPResponse
 
 from bot.limits import Limiter, Rate
 from bot.stores import TrackerStoreUnavailable
-from service_catalog.privacy import install_log_masking
+from privacy.masking import install_log_masking
 from service_catalog.settings import Settings, comma_list, get_settings
 
 log = logging.getLogger(__name__)

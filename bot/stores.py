@@ -29,7 +29,7 @@ from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.events import ActionExecuted, ActiveLoop, Event, SessionStarted, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from service_catalog.privacy import mask_personal_data
+from privacy.masking import mask_personal_data
 from service_catalog.settings import get_settings
 
 log = logging.getLogger(__name__)

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from actions.conversation import ActionOutOfScope, ActionSmallTalk
+from privacy.masking import mask_personal_data
 from service_catalog import insights
 from service_catalog.db import new_session
 from service_catalog.insights import (
@@ -18,7 +19,6 @@ from service_catalog.insights import (
     UnansweredQuestion,
     conversation_key,
 )
-from service_catalog.privacy import mask_personal_data
 from tests.test_actions import run, tracker
 
 # --- masking -------------------------------------------------------------------------------
