@@ -202,7 +202,10 @@ _CHILD_VOICE = re.compile(
     r".{0,30}\b(mua|minua|mut|minut|mulle|minulle)\b|\bmy (dad|mum|mom|stepdad|stepmom|stepfather|"
     r"stepmother|father|mother|parents|mums boyfriend|mum'?s boyfriend|moms boyfriend|mom'?s boyfriend)\b"
     r"|\b(min|mina|mitt) (pappa|mamma|styvpappa|styvmamma|bonuspappa|bonusmamma|foraldrar|mammas kille)\b"
-    r"|\b(pelkaan|pelottaa) (menna )?kotiin|\b(scared|afraid) to go home|radd (for )?att (ga|komma) hem"
+    r"|\b(pappa|mamma|styvpappa|styvmamma|bonuspappa|farsan|morsan)\b.{0,30}\b(mig|mej)\b"
+    r"|\b(dad|daddy|mum|mom|mommy|stepdad|stepmom)\b.{0,30}\bme\b"
+    r"|\b(pelkaan|pelottaa|en uskalla) (menna )?kotiin|\b(scared|afraid|dont dare|dare not) to go home"
+    r"|(radd (for )?att|vagar inte|tor inte) (ga|komma) hem"
 )
 _PARENT_TELLING = re.compile(
     r"\b(mun|minun|meidan) (lapsi|lapsen|lapseni|poika|poikani|tytto|tyttoni|lapset|lapsia|vauva)|"

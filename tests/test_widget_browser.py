@@ -160,12 +160,54 @@ def test_a_crisis_message_shows_the_banner_first_with_112(page):
     banner = page.locator(".msg.bot:not(.hello) .crisis[role=alert]")
     banner.wait_for()
     first_child = page.locator(".msg.bot:not(.hello) > :not(.sr-only)").first
-    assert first_child.get_attribute("data-kind") == "crisis"
+    assert first_child.get_attribute("class") == "crisis"
     call = banner.locator("a.crisis-call")
     assert call.inner_text() == "112" and call.get_attribute("href") == "tel:112"
     shot(page, "crisis-1280")
     bad = axe_violations(page)
     assert bad == [], json.dumps(bad, indent=1)[:3000]
+
+
+def in_view(page, locator) -> bool:
+    """Whether the element is on the first screen the family sees: inside the viewport and
+    inside the chat log's visible part, without scrolling."""
+    box = locator.bounding_box()
+    log = page.locator(".log[role=log]").bounding_box()
+    viewport = page.viewport_size
+    return (
+        box is not None
+        and box["y"] >= max(0, log["y"]) - 1
+        and box["y"] + box["height"] <= min(viewport["height"], log["y"] + log["height"]) + 1
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "label"),
+    [
+        ("isä lyö mua ja mä pelkään mennä kotiin", "Et ole tehnyt mitään väärää", "Hätätilanteessa soita heti"),
+        ("pappa slår mig och jag vågar inte gå hem", "Du har inte gjort något fel", "I en nödsituation ring genast"),
+    ],
+)
+def test_on_a_phone_a_child_sees_112_and_the_words_for_them_first(browser, site, text, words, label):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="fi-FI")
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.goto(site + "/")
+    open_chat(page)
+    ask(page, "Missä on lastenneuvola Mikkelissä?")
+    page.locator(CARD).first.wait_for()
+    ask(page, text)
+    banner = page.locator(".msg.bot:not(.hello)").nth(1).locator(".crisis[role=alert]")
+    banner.wait_for()
+    answer = page.locator(".msg.bot:not(.hello)").nth(1)
+    shot(page, f"crisis-child-360-{label.split()[0].lower()}")
+    assert answer.locator("> :not(.sr-only)").first.get_attribute("class") == "crisis"
+    assert banner.locator(".crisis-title").inner_text().startswith(label)
+    assert banner.locator("a.crisis-call").inner_text() == "112"
+    assert "116 111" in banner.inner_text()  # the children's and young people's line, in the banner
+    assert in_view(page, banner.locator(".crisis-title"))
+    assert in_view(page, answer.get_by_text(words))
+    context.close()
 
 
 def test_switching_language_changes_the_widget_and_the_hint(page):
@@ -179,7 +221,9 @@ def test_switching_language_changes_the_widget_and_the_hint(page):
     assert page.locator(".card .open").first.inner_text() in ("Öppet nu", "Stängt nu")
     page.click("button.lang[data-lang=en]")
     assert page.locator("button.help").inner_text() == "Ask for help"
-    assert page.locator(".card .open").first.inner_text() in ("Open now", "Closed now")
+    # A card keeps the labels of the language its content is in: no Swedish under English labels.
+    assert page.locator(".card .open").first.inner_text() in ("Öppet nu", "Stängt nu")
+    assert page.locator(".card dt").first.inner_text() == "Telefon"
 
 
 def test_ask_for_help_starts_the_call_me_back_route_to_the_perheneuvo(page):

@@ -98,7 +98,9 @@
     try { sessionStorage.setItem(STORE, JSON.stringify(state)); } catch (e) { /* private mode: memory only */ }
   }
 
-  function t(key) { return T[state.lang][key]; }
+  // Labels follow the language of the answer they sit in (an answer in Swedish gets Swedish
+  // labels in a Finnish page); the widget's own chrome follows the chosen language.
+  function t(key, lang) { return T[T[lang] ? lang : state.lang][key]; }
 
   // ---- DOM helpers (textContent only: nothing from the server becomes markup) ----
   function el(tag, attrs, children) {
@@ -283,19 +285,22 @@
 
   function renderBot(m) {
     var node = el("div", { class: "msg bot", "data-id": m.id }, [el("span", { class: "sr-only", text: t("bot") + ": " })]);
-    // A crisis payload stands first, whatever order the messages came in.
-    var ordered = m.answers.slice().sort(function (a, b) { return isCrisis(b) - isCrisis(a); });
     var shown = cardNames(m.answers);
-    ordered.forEach(function (answer) {
+    var crisis = m.answers.filter(isCrisis);
+    // On a phone the first screen must hold 112 and the words for the moment: the crisis banner
+    // stands first, whatever order the messages came in, then the texts, then any card.
+    crisis.forEach(function (answer) { node.appendChild(crisisBanner(answer.custom)); });
+    m.answers.forEach(function (answer) {
       var custom = answer.custom;
-      if (custom && custom.payload === "pk.v1") node.appendChild(renderPayload(custom, m));
+      if (custom && custom.payload === "pk.v1" && !isCrisis(answer)) node.appendChild(renderPayload(custom, m));
       if (answer.text && !repeats(answer.text, shown)) node.appendChild(el("p", { class: "bubble", text: answer.text }));
       if (answer.image) node.appendChild(el("img", { src: answer.image, alt: "" }));
     });
+    crisis.forEach(function (answer) { node.appendChild(renderPayload(answer.custom, m)); });
     return node;
   }
 
-  // The bot also writes each service and the perheneuvo out as text (for plain-text channels).
+  // The bot also writes each service, the perheneuvo and the lines out as text (for plain-text channels).
   // The cards say the same, better: a text that names a card's service or contact is left out
   // on screen (it stays in the stored conversation); questions and notes still show.
   function cardNames(list) {
@@ -305,6 +310,9 @@
       if (!p || p.payload !== "pk.v1") return;
       (p.services || []).forEach(function (s) { if (s.name) names.push(s.name); });
       if (p.contact && p.contact.name) names.push(p.contact.name);
+      // The banner lists the lines: the sentence that lists them again would push the words
+      // for the moment ("you have done nothing wrong") below a phone's first screen.
+      (p.helplines || []).forEach(function (h) { if (h.name && h.phone !== "112") names.push(h.name); });
     });
     return names;
   }
@@ -315,23 +323,28 @@
 
   function isCrisis(answer) { return answer.custom && answer.custom.kind === "crisis" ? 1 : 0; }
 
+  function crisisBanner(p) {
+    var helplines = Array.isArray(p.helplines) ? p.helplines : [];
+    var banner = el("div", { class: "crisis", role: "alert" });
+    var first = helplines[0] || { phone: "112" };
+    banner.appendChild(el("p", { class: "crisis-title" }, [t("crisis", p.language) + " ",
+      el("a", { href: telHref(first.phone), class: "crisis-call", text: first.phone })]));
+    var rest = helplines.slice(1);
+    if (rest.length) banner.appendChild(helplineList(rest));
+    return banner;
+  }
+
+  // The cards of an answer (a crisis answer's banner is drawn apart, before its texts).
   function renderPayload(p, m) {
     var box = el("div", { class: "payload", "data-kind": p.kind });
     var helplines = Array.isArray(p.helplines) ? p.helplines : [];
-    if (p.kind === "crisis") {
-      var banner = el("div", { class: "crisis", role: "alert" });
-      var first = helplines[0] || { phone: "112" };
-      banner.appendChild(el("p", { class: "crisis-title" }, [t("crisis") + " ",
-        el("a", { href: telHref(first.phone), class: "crisis-call", text: first.phone })]));
-      var rest = helplines.slice(1);
-      if (rest.length) banner.appendChild(helplineList(rest));
-      box.appendChild(banner);
-    } else if (helplines.length) {
-      box.appendChild(el("p", { class: "subhead", text: t("helplines") }));
+    var lang = p.language;
+    if (p.kind !== "crisis" && helplines.length) {
+      box.appendChild(el("p", { class: "subhead", text: t("helplines", lang) }));
       box.appendChild(helplineList(helplines));
     }
-    (Array.isArray(p.services) ? p.services : []).forEach(function (s) { box.appendChild(serviceCard(s)); });
-    if (p.contact) box.appendChild(contactCard(p.contact));
+    (Array.isArray(p.services) ? p.services : []).forEach(function (s) { box.appendChild(serviceCard(s, lang)); });
+    if (p.contact) box.appendChild(contactCard(p.contact, lang));
     if (p.kind === "services" && (p.services || []).length) box.appendChild(feedback(m));
     return box;
   }
@@ -346,32 +359,32 @@
     return content ? el("div", { class: "row" }, [el("dt", { text: label }), el("dd", {}, [content])]) : null;
   }
 
-  function serviceCard(s) {
+  function serviceCard(s, lang) {
     var mapUrl = s.address ? "https://www.openstreetmap.org/search?query=" + encodeURIComponent(s.address) : null;
-    var open = s.open_now === true ? t("openNow") : s.open_now === false ? t("closedNow") : null;
+    var open = s.open_now === true ? t("openNow", lang) : s.open_now === false ? t("closedNow", lang) : null;
     return el("article", { class: "card", "data-type": s.type || "" }, [
       el("h3", { text: s.name || "" }),
       s.provider ? el("p", { class: "provider", text: s.provider }) : null,
       open ? el("p", { class: "open " + (s.open_now ? "yes" : "no"), text: open }) : null,
       el("dl", {}, [
-        row(t("phone"), s.phone ? el("a", { href: telHref(s.phone), text: s.phone }) : null),
-        row(t("email"), s.email ? el("a", { href: "mailto:" + s.email, text: s.email }) : null),
-        s.address ? el("div", { class: "row" }, [el("dt", { class: "sr-only", text: t("map") }), el("dd", {}, [
-          s.address + " ", el("a", { href: mapUrl, target: "_blank", rel: "noopener", "aria-label": t("map") + ": " + s.address, text: t("map") })])]) : null,
-        row(t("hours"), s.hours ? document.createTextNode(s.hours) : null),
-        row(t("web"), /^https?:\/\//.test(s.url || "") ? el("a", { href: s.url, target: "_blank", rel: "noopener", text: s.url.replace(/^https?:\/\//, "") }) : null)
+        row(t("phone", lang), s.phone ? el("a", { href: telHref(s.phone), text: s.phone }) : null),
+        row(t("email", lang), s.email ? el("a", { href: "mailto:" + s.email, text: s.email }) : null),
+        s.address ? el("div", { class: "row" }, [el("dt", { class: "sr-only", text: t("map", lang) }), el("dd", {}, [
+          s.address + " ", el("a", { href: mapUrl, target: "_blank", rel: "noopener", "aria-label": t("map", lang) + ": " + s.address, text: t("map", lang) })])]) : null,
+        row(t("hours", lang), s.hours ? document.createTextNode(s.hours) : null),
+        row(t("web", lang), /^https?:\/\//.test(s.url || "") ? el("a", { href: s.url, target: "_blank", rel: "noopener", text: s.url.replace(/^https?:\/\//, "") }) : null)
       ])
     ]);
   }
 
-  function contactCard(c) {
+  function contactCard(c, lang) {
     return el("article", { class: "card contact", "data-type": "perheneuvo" }, [
-      el("h3", { text: t("contact") }),
+      el("h3", { text: t("contact", lang) }),
       el("p", { class: "provider", text: [c.name, c.area].filter(Boolean).join(" · ") }),
       el("dl", {}, [
-        row(t("phone"), c.phone ? el("a", { href: telHref(c.phone), text: c.phone }) : null),
-        row(t("email"), c.email ? el("a", { href: "mailto:" + c.email, text: c.email }) : null),
-        row(t("hours"), c.hours ? document.createTextNode(c.hours) : null)
+        row(t("phone", lang), c.phone ? el("a", { href: telHref(c.phone), text: c.phone }) : null),
+        row(t("email", lang), c.email ? el("a", { href: "mailto:" + c.email, text: c.email }) : null),
+        row(t("hours", lang), c.hours ? document.createTextNode(c.hours) : null)
       ])
     ]);
   }
