@@ -48,7 +48,7 @@ def bot_answer(url: str, item: dict) -> tuple[str, list[str], float]:
 
 
 def score(items: list[dict], predictions: list[tuple[str, list[str]]]) -> dict[str, float]:
-    top1 = top3 = crisis_hits = crisis_total = oos_hits = oos_total = 0
+    top1 = top3 = crisis_hits = crisis_total = oos_hits = oos_total = crisis_answers = 0
     for item, (kind, types) in zip(items, predictions, strict=True):
         expect = item["expect"]
         if expect == "crisis":
@@ -60,9 +60,13 @@ def score(items: list[dict], predictions: list[tuple[str, list[str]]]) -> dict[s
             hit1 = hit3 = kind == "out_of_scope"
             oos_hits += hit1
         else:
-            # A request to be called back is routed as a handoff to the one door.
-            hit1 = kind in ("services", "handoff") and types[:1] == [expect]
-            hit3 = kind in ("services", "clarify", "handoff") and expect in types[:3]
+            # A request to be called back is routed as a handoff to the one door. Under the
+            # widened contract a disclosure ("he has hit me for years") is a crisis: 112 first,
+            # then the service that carries on; with the expected service first it is routed.
+            hit1 = kind in ("services", "handoff", "crisis") and types[:1] == [expect]
+            hit3 = kind in ("services", "clarify", "handoff", "crisis") and expect in types[:3]
+        if expect != "crisis":
+            crisis_answers += kind == "crisis"
         top1 += hit1
         top3 += hit3
     n = len(items)
@@ -71,6 +75,9 @@ def score(items: list[dict], predictions: list[tuple[str, list[str]]]) -> dict[s
         "top3": top3 / n,
         "crisis_recall": crisis_hits / max(crisis_total, 1),
         "out_of_scope": oos_hits / max(oos_total, 1),
+        # Messages not written as a crisis that were answered as one (read them: some are
+        # disclosures the widened contract calls a crisis).
+        "crisis_answers": crisis_answers / max(n - crisis_total, 1),
     }
 
 
@@ -82,7 +89,8 @@ def run_bot(url: str, items: list[dict]) -> tuple[list[tuple[str, list[str]]], l
         kind, types, elapsed = bot_answer(url, item)
         predictions.append((kind, types))
         latencies.append(elapsed * 1000)
-        got = kind if kind in SPECIAL or not types else types[0]
+        special = kind in SPECIAL and (item["expect"] in SPECIAL or not types)
+        got = kind if special or not types else types[0]
         if got != item["expect"]:
             misses[(item["expect"], got)] += 1
     return predictions, latencies, misses
@@ -129,6 +137,7 @@ def main() -> None:
         f"| BM25 keyword search | {baseline['top1']:.1%} | {baseline['top3']:.1%} | "
         f"{baseline['crisis_recall']:.1%} | {baseline['out_of_scope']:.1%} | – | – |"
     )
+    print(f"answered as a crisis though not written as one: {bot['crisis_answers']:.1%} of {len(items) - sum(i['expect'] == 'crisis' for i in items)}")
     print("bot misses (expected, got):", misses.most_common(15))
 
 
