@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from service_catalog import inbox
+from service_catalog import inbox, inbox_webhook
 from service_catalog.db import new_session
 from service_catalog.inbox import CallbackRequest, family_contact, mask_contact
 from service_catalog.settings import Settings
@@ -113,7 +113,7 @@ def test_the_webhook_is_signed_and_carries_no_personal_data(catalog_url, hook):
     request_id = _add(catalog_url)
     settings = Settings(callback_webhook_url=hook.url, callback_webhook_secret="s3cret")
     with new_session(catalog_url) as session:
-        assert inbox.notify_webhook(session.get(CallbackRequest, request_id), settings) is True
+        assert inbox_webhook.notify_webhook(session.get(CallbackRequest, request_id), settings) is True
     ((_headers, body),) = hook.received
     assert hook.signed_with(b"s3cret")
     data = json.loads(body)
@@ -130,7 +130,7 @@ def test_a_webhook_that_is_down_only_logs(catalog_url, caplog):
         callback_webhook_timeout=1,
     )
     with new_session(catalog_url) as session:
-        assert inbox.notify_webhook(session.get(CallbackRequest, request_id), settings) is False
+        assert inbox_webhook.notify_webhook(session.get(CallbackRequest, request_id), settings) is False
     assert "callback webhook failed" in caplog.text
 
 
@@ -139,19 +139,22 @@ def test_in_the_background_the_caller_does_not_wait_for_a_slow_hook(catalog_url)
     with webhook_receiver(delay=1.5) as slow, new_session(catalog_url) as session:
         settings = Settings(callback_webhook_url=slow.url, callback_webhook_secret="s3cret")
         started = time.monotonic()
-        sending = inbox.notify_webhook_in_background(session.get(CallbackRequest, request_id), settings)
+        sending = inbox_webhook.notify_webhook_in_background(
+            session.get(CallbackRequest, request_id), settings
+        )
         assert time.monotonic() - started < 0.5
         assert sending is not None and sending.result(timeout=10) is True  # delivered all the same
     assert slow.signed_with(b"s3cret") and json.loads(slow.received[0][1])["id"] == request_id
     row = CallbackRequest(id="x", created_at=datetime.now(timezone.utc), municipality_id="mikkeli")
-    assert inbox.notify_webhook_in_background(row, Settings()) is None  # no hook configured
+    assert inbox_webhook.notify_webhook_in_background(row, Settings()) is None  # no hook configured
 
 
 def test_no_webhook_without_both_url_and_secret(catalog_url):
     request_id = _add(catalog_url)
     with new_session(catalog_url) as session:
         row = session.get(CallbackRequest, request_id)
-        assert inbox.notify_webhook(row, Settings(callback_webhook_url="http://127.0.0.1:9/x")) is False
+        unsigned = Settings(callback_webhook_url="http://127.0.0.1:9/x")
+        assert inbox_webhook.notify_webhook(row, unsigned) is False
 
 
 # --- the staff API -------------------------------------------------------------------------

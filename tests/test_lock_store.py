@@ -18,7 +18,7 @@ import pytest
 import redis
 from rasa.core.lock_store import LockError, RedisLockStore
 
-from bot.stores import AtomicRedisLockStore, ConfiguredLockStore
+from bot.stores.lock import AtomicRedisLockStore, ConfiguredLockStore
 from service_catalog.settings import get_settings
 
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from service_catalog.db import new_session
-from service_catalog.importers.ptv import load_file
+from service_catalog.importers.ptv.sync import load_file
 from service_catalog.settings import get_settings
 from service_catalog.staff import AuditEntry
 from tests.test_ptv_import import NEUVOLA, NEUVOLA_CHANNEL, PERHENEUVOLA, RAKENNUSVALVONTA, SAMPLE, TURVAKOTI

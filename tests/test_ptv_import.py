@@ -16,15 +16,11 @@ from service_catalog.db import new_session
 from service_catalog.exchange import export_json
 from service_catalog.hours import HELSINKI, is_open_at
 from service_catalog.importers.common import SyncBrakeError
-from service_catalog.importers.ptv import (
-    PtvFetchError,
-    PtvImportError,
-    TypeMapping,
-    fetch_services,
-    load_file,
-    main,
-    run_import,
-)
+from service_catalog.importers.ptv.__main__ import main
+from service_catalog.importers.ptv.fetch import PtvFetchError, fetch_services
+from service_catalog.importers.ptv.mapping import TypeMapping
+from service_catalog.importers.ptv.parsing import PtvImportError
+from service_catalog.importers.ptv.sync import load_file, run_import
 from service_catalog.models import Provider, Service
 
 SAMPLE = Path(__file__).parent / "data" / "ptv_sample.json"

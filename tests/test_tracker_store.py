@@ -14,7 +14,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.stores import ConfiguredTrackerStore, MaskingSQLTrackerStore, TrackerStoreUnavailable
+from bot.stores.tracker import ConfiguredTrackerStore, MaskingSQLTrackerStore, TrackerStoreUnavailable
 from service_catalog import conversations
 from service_catalog.admin import Actor
 from service_catalog.db import new_session

@@ -1,1 +1,1 @@
-"""Importers of outside data into the catalogue: one module per source (see `ptv.py`)."""
+"""Importers of outside data into the catalogue: one module per source (see `ptv/`)."""
