@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
+from language.text import LANGUAGES
 from service_catalog.models import (
-    LANGUAGES,
     Area,
     Contact,
     Helpline,

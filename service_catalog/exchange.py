@@ -56,7 +56,9 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from language.text import LANGUAGES
 from service_catalog import vocabulary
+from service_catalog.csv_cells import neutralised_row
 from service_catalog.db import new_session
 from service_catalog.hours import service_hours_problems
 from service_catalog.importers.common import (
@@ -64,7 +66,7 @@ from service_catalog.importers.common import (
     check_brake,
     in_one_transaction,
 )
-from service_catalog.models import LANGUAGES, PROVIDER_KINDS, Base, Service
+from service_catalog.models import PROVIDER_KINDS, Base, Service
 from service_catalog.taxonomy import service_types
 
 FORMAT, VERSION = "perhekeskus-catalogue", 1
@@ -173,7 +175,10 @@ def _cell(f: Field, value: Any) -> str:
 
 
 def export_csv_files(session: Session) -> dict[str, str]:
-    """`<table>.csv` name to CSV text, one per table."""
+    """`<table>.csv` name to CSV text, one per table.
+
+    A text cell that a spreadsheet would run as a formula gets a quote in front (`csv_cells`);
+    numbers, phone numbers and JSON cells never do, so a normal catalogue imports back unchanged."""
     files = {}
     for table in tables():
         out = io.StringIO()
@@ -182,7 +187,7 @@ def export_csv_files(session: Session) -> dict[str, str]:
         writer.writerow([f.name for f in table_fields])
         for row in _rows(session, table):
             record = _record(table, row)
-            writer.writerow([_cell(f, record[f.name]) for f in table_fields])
+            writer.writerow(neutralised_row(_cell(f, record[f.name]) for f in table_fields))
         files[f"{table.name}.csv"] = out.getvalue()
     return files
 

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from language.text import fold, lemmas
 from privacy.masking import mask_personal_data
+from service_catalog.csv_cells import neutralised_row
 from service_catalog.models import Base, _now
 from service_catalog.search import _STOPWORDS
 from service_catalog.settings import Settings, get_settings
@@ -189,13 +190,13 @@ CSV_COLUMNS = ("at", "kind", "language", "municipality_id", "intent", "text")
 
 
 def unanswered_csv(questions: Iterable[UnansweredQuestion]) -> str:
+    """The questions as CSV; a family's text cannot become a spreadsheet formula (`csv_cells`)."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     for q in questions:
-        writer.writerow(
-            [_aware(q.at).isoformat(), q.kind, q.language, q.municipality_id or "", q.intent or "", q.text]
-        )
+        row = [_aware(q.at).isoformat(), q.kind, q.language, q.municipality_id or "", q.intent or "", q.text]
+        writer.writerow(neutralised_row(row))
     return out.getvalue()
 
 

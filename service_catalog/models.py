@@ -24,6 +24,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import declarative_base, declared_attr, relationship
 
+# Re-exported while every importer moves to language.text, the one definition.
+from language.text import LANGUAGES as LANGUAGES
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -34,7 +37,6 @@ NAMING_CONVENTION = {
 
 Base: Any = declarative_base(metadata=MetaData(naming_convention=NAMING_CONVENTION))
 
-LANGUAGES = ("fi", "sv", "en")
 PROVIDER_KINDS = ("sote", "municipality", "ngo", "parish", "kela", "company")
 
 

@@ -2,6 +2,7 @@
 
 Roles grow in power: a viewer reads the admin API, an editor also writes the catalogue, an
 admin also manages accounts and API tokens. Passwords and tokens are stored only as hashes.
+Sign-in attempts are kept a short while, for the throttle (`api.throttle`).
 """
 
 from __future__ import annotations
@@ -63,3 +64,22 @@ class AuditEntry(Base):
     version = Column(Integer)
     before = Column(JSON)
     after = Column(JSON)
+
+
+class SignInAttempt(Base):
+    """A failed sign-in (kept for the throttle's window), or an account's latest success from an
+    address (kept a month: the addresses it signs in from are not locked by failures elsewhere).
+
+    Neither the email nor the address is kept, only keyed hashes of them (`api.throttle`).
+    """
+
+    __tablename__ = "sign_in_attempt"
+    __table_args__ = (
+        Index("ix_sign_in_attempt_account_at", "account", "at"),
+        Index("ix_sign_in_attempt_address_at", "address", "at"),
+    )
+    id = Column(Integer, primary_key=True)
+    at = Column(DateTime(timezone=True), nullable=False, default=_now, index=True)
+    account = Column(String(64), nullable=False)
+    address = Column(String(64), nullable=False)
+    succeeded = Column(Boolean, nullable=False, default=False)

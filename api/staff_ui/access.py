@@ -4,6 +4,10 @@ Sign-in uses the staff accounts of the API: the session cookie holds the same ac
 sqladmin asks `can_create`/`can_edit`/`can_delete` of a view without the request (its templates
 hide the buttons with them, its routes answer 403 with them), so the signed-in principal is kept
 in a context variable for the request, set by `authenticate` before every page.
+
+Sign-in goes through the same throttle as the API's (`api.security.sign_in`): a locked account
+or address raises SignInLocked, which `app` answers with the sign-in page, a message in Finnish
+and 429.
 """
 
 from __future__ import annotations
@@ -19,7 +23,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
-from api.security import Principal, access_token_for, authenticate, principal_for
+from api.security import Principal, SignInLocked, access_token_for, principal_for, sign_in
+from api.throttle import client_address
 from service_catalog.db import new_session
 from service_catalog.staff import role_allows
 
@@ -40,13 +45,21 @@ def require(role: str) -> Principal:
     return principal
 
 
-def _sign_in(email: str, password: str) -> str | None:
+def _sign_in(email: str, password: str, address: str) -> str | None:
     with new_session() as session:
-        user = authenticate(session, email, password)
-        if user is None:
-            return None
-        session.commit()  # a rehashed password
-        return access_token_for(user)[0]
+        user = sign_in(session, email, password, address)  # SignInLocked goes up to the page
+        session.commit()  # the attempt counted, or a rehashed password
+        return access_token_for(user)[0] if user is not None else None
+
+
+def locked_message(locked: SignInLocked) -> str:
+    """What the sign-in page says while sign-in is locked."""
+    minutes = -(-locked.retry_after // 60)
+    if locked.scope == "account":
+        why = "Tälle tunnukselle on annettu liian monta kertaa väärä salasana."
+    else:
+        why = "Tästä IP-osoitteesta on yritetty kirjautua liian monta kertaa väärillä tunnuksilla."
+    return f"{why} Kirjautuminen on estetty hetkeksi: yritä uudelleen {minutes} minuutin kuluttua."
 
 
 def _principal(token: str | None) -> Principal | None:
@@ -60,7 +73,7 @@ class StaffSignIn(AuthenticationBackend):
     async def login(self, request: Request) -> bool:
         form = await request.form()
         token = await run_in_threadpool(
-            _sign_in, str(form.get("username", "")), str(form.get("password", ""))
+            _sign_in, str(form.get("username", "")), str(form.get("password", "")), client_address(request)
         )
         if token is None:
             return False

@@ -13,10 +13,11 @@ from fastapi import FastAPI
 from sqladmin import Admin
 from sqlalchemy.orm import sessionmaker
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse
+from starlette.responses import PlainTextResponse, Response
 
 from api.deps import admin_error_status
-from api.staff_ui.access import AdminOnly, StaffSignIn, StaffView
+from api.security import SignInLocked
+from api.staff_ui.access import AdminOnly, StaffSignIn, StaffView, locked_message
 from api.staff_ui.catalogue import CATALOGUE_VIEWS
 from api.staff_ui.inbox import InboxView
 from service_catalog.admin import AdminError
@@ -95,6 +96,17 @@ def mount_staff_ui(app: FastAPI) -> Admin:
         authentication_backend=StaffSignIn(secret_key=get_settings().secret_key),
     )
     ui.admin.add_exception_handler(AdminError, _refused)
+
+    async def locked_out(request: Request, error: Exception) -> Response:
+        # Raised by the sign-in form's backend while the account or the address is locked.
+        assert isinstance(error, SignInLocked)
+        page = await ui.templates.TemplateResponse(
+            request, "sqladmin/login.html", {"error": locked_message(error)}, status_code=429
+        )
+        page.headers["Retry-After"] = str(error.retry_after)
+        return page
+
+    ui.admin.add_exception_handler(SignInLocked, locked_out)
     for view in VIEWS:
         ui.add_view(view)
     return ui

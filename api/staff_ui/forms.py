@@ -29,9 +29,10 @@ from wtforms.meta import DefaultMeta
 from wtforms.validators import InputRequired, Optional
 
 from api import schemas
+from language.text import LANGUAGES
 from service_catalog import admin
 from service_catalog.admin import ENTITIES, Data, InvalidData
-from service_catalog.models import LANGUAGES, PROVIDER_KINDS
+from service_catalog.models import PROVIDER_KINDS
 from service_catalog.taxonomy import HELPLINE_TAGS, service_types
 
 # The API's objects that are flat fields in a form: name.fi <-> name_fi, age.min <-> age_min.
