@@ -163,6 +163,22 @@ def _line_text(line: dict[str, Any]) -> str:
     return f"{line['name']} {line['phone']}{hours}"
 
 
+def _crisis_services(session: Session, ctx: Context) -> list[RankedService]:
+    """The errand goes on after 112: the family's own need when the classifier is sure of one
+    ("he has hit me for years, is there a shelter"), else the service that carries on after
+    that kind of danger."""
+    if ctx.classifier_scores:
+        ranked = route_need(
+            session, ctx.text, lang=ctx.lang, place=ctx.place, age=ctx.age, classifier_scores=ctx.classifier_scores
+        )
+        if ranked:
+            return ranked
+    follow_up = {CRISIS_FOLLOW_UP[k]: 1.0 for k in ctx.crisis_kinds if k in CRISIS_FOLLOW_UP}
+    if not follow_up:
+        return []
+    return route_need(session, "", lang=ctx.lang, place=ctx.place, classifier_scores=follow_up)
+
+
 def crisis_answer(session: Session, ctx: Context, *, errand_kept: bool = False) -> Answer:
     """112 first, then the lines that fit the danger, in words fit for the writer and the moment."""
     kinds = ctx.crisis_kinds
@@ -170,10 +186,7 @@ def crisis_answer(session: Session, ctx: Context, *, errand_kept: bool = False) 
     urgent = is_urgent(ctx.text, kinds)
     tags = (["child"] if child else []) + kinds
     lines = [helpline_item(line, ctx.lang) for line in helplines_for(session, tags)]
-    follow_up_types = {CRISIS_FOLLOW_UP[k]: 1.0 for k in kinds if k in CRISIS_FOLLOW_UP}
-    ranked = []
-    if follow_up_types:
-        ranked = route_need(session, "", lang=ctx.lang, place=ctx.place, classifier_scores=follow_up_types)
+    ranked = _crisis_services(session, ctx)
     items = [service_item(r.service, r.location, ctx.lang, ctx.now) for r in ranked]
     moment = "" if urgent else "_ongoing"
     texts = [say(f"crisis_112{moment}", ctx.lang)]

@@ -11,7 +11,7 @@ from actions.answers import Answer, Context, out_of_scope_answer
 from actions.base import CatalogueAction
 from actions.texts import say
 
-SMALL_TALK = ("greet", "goodbye", "thank", "bot_challenge", "help")
+SMALL_TALK = ("greet", "goodbye", "thank", "bot_challenge", "help", "affirm", "deny")
 
 
 class ActionSmallTalk(CatalogueAction):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from sqlalchemy.orm import Session
 
 from actions.answers import (
@@ -24,6 +24,12 @@ from actions.context import need_scores
 MIN_CLASSIFIER_CONFIDENCE = 0.25
 
 
+def confident_needs(tracker: Tracker) -> dict[str, float]:
+    """The classifier's scores per service type, or none when it is not sure of any."""
+    scores = need_scores(tracker.latest_message)
+    return scores if max(scores.values(), default=0.0) >= MIN_CLASSIFIER_CONFIDENCE else {}
+
+
 class ActionRouteNeed(CatalogueAction):
     """A need, in the family's words: answer at once with the best services."""
 
@@ -31,14 +37,27 @@ class ActionRouteNeed(CatalogueAction):
         return "action_route_need"
 
     def answer(self, session: Session, ctx: Context, tracker: Tracker) -> tuple[Answer, list[Any]]:
+        scores = confident_needs(tracker)
+        ctx.classifier_scores = scores or None
         if ctx.crisis_kinds:
             return crisis_answer(session, ctx), []
-        scores = need_scores(tracker.latest_message)
-        if max(scores.values(), default=0.0) < MIN_CLASSIFIER_CONFIDENCE:
-            scores = {}
-        ctx.classifier_scores = scores or None
         need = {"text": ctx.text, "scores": scores}
         return route_answer(session, ctx), [SlotSet("need", need)]
+
+
+class ActionFallback(ActionRouteNeed):
+    """The core fallback, for a state no rule fits: answered as a need, then the turn ends.
+
+    Rasa predicts the fallback again after it ran (no rule fits then either), up to its limit of
+    ten predictions a turn: "ok" got ten answers. Its own default fallback ends the turn by
+    reverting the message, which would forget it; this one asks for the user's next message."""
+
+    def name(self) -> str:
+        return "action_fallback"
+
+    def answer(self, session: Session, ctx: Context, tracker: Tracker) -> tuple[Answer, list[Any]]:
+        answer, events = super().answer(session, ctx, tracker)
+        return answer, [*events, FollowupAction("action_listen")]
 
 
 class ActionInformPlace(CatalogueAction):
@@ -83,4 +102,5 @@ class ActionCrisis(CatalogueAction):
     def answer(self, session: Session, ctx: Context, tracker: Tracker) -> tuple[Answer, list[Any]]:
         # Inside the call-me-back form the request is kept; the rule runs the form on after this.
         in_form = tracker.active_loop_name == "callback_form"
+        ctx.classifier_scores = confident_needs(tracker) or None
         return crisis_answer(session, ctx, errand_kept=in_form), []

@@ -33,6 +33,16 @@ TEXTS: dict[str, dict[str, str]] = {
         "sv": "Jag hjälper dig att hitta familjecentralens tjänster: rådgivningen, familjerådgivningen, familjearbete, hemservice, barnatillsyningsmannen, mötesplatser, tjänster för unga, FPA:s förmåner och mycket mer. Berätta med egna ord och nämn din kommun, så berättar jag vilken tjänst som passar, dess kontaktuppgifter och öppettider samt din familjerådgivare.",
         "en": "I help you find the family centre's services: maternity and child health clinics, family counselling, family work, home help, the child welfare supervisor, meeting points, youth services, Kela benefits and more. Tell me your concern in your own words and your municipality, and I will tell you which service fits, its contact details and opening hours, and your local family adviser.",
     },
+    "affirm": {
+        "fi": "Selvä! Jos voin auttaa vielä jossain, kerro asiasi omin sanoin.",
+        "sv": "Okej! Om jag kan hjälpa till med något mer, berätta med egna ord.",
+        "en": "All right! If there is anything else I can help with, tell me in your own words.",
+    },
+    "deny": {
+        "fi": "Selvä. Kun haluat, kerro omin sanoin, mistä olet huolissasi, niin etsin sopivan palvelun.",
+        "sv": "Okej. När du vill kan du berätta med egna ord vad du är orolig för, så söker jag en passande tjänst.",
+        "en": "All right. Whenever you like, tell me in your own words what worries you and I will find the right service.",
+    },
     "out_of_scope": {
         "fi": "Tähän en valitettavasti osaa vastata. Autan perheitä löytämään perhekeskuksen palvelut: neuvolat, perheneuvolan, perhetyön, kohtaamispaikat, nuorten palvelut, Kelan etuudet ja oman alueen perheneuvon.",
         "sv": "Det kan jag tyvärr inte svara på. Jag hjälper familjer att hitta familjecentralens tjänster: rådgivningen, familjerådgivningen, familjearbete, mötesplatser, tjänster för unga, FPA:s förmåner och den egna familjerådgivaren.",

@@ -8,6 +8,7 @@ from rank_bm25 import BM25Okapi
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from language.text import LANGUAGES
 from service_catalog.models import Service
 
 _WORD = re.compile(r"\w+")
@@ -25,7 +26,7 @@ class KeywordSearch:
             parts = [
                 getattr(service, f"{field}_{lang}") or ""
                 for field in ("name", "description")
-                for lang in ("fi", "sv", "en")
+                for lang in LANGUAGES
             ]
             parts += [" ".join(words) for words in (service.keywords or {}).values()]
             documents.append(_tokens(" ".join(parts)))

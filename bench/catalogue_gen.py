@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from language.text import fold
+from language.text import LANGUAGES, fold
 from service_catalog.models import (
     Area,
     Contact,
@@ -186,10 +186,10 @@ def _services(
                 "languages": languages,
                 "min_age": template.min_age,
                 "max_age": template.max_age,
-                **{f"name_{lang}": f"{spec.name(lang)}, {label} {n % 97}" for lang in ("fi", "sv", "en")},
+                **{f"name_{lang}": f"{spec.name(lang)}, {label} {n % 97}" for lang in LANGUAGES},
                 **{
                     f"description_{lang}": getattr(template, f"description_{lang}")
-                    for lang in ("fi", "sv", "en")
+                    for lang in LANGUAGES
                 },
                 "keywords": template.keywords,
                 "example_data": True,

@@ -19,6 +19,7 @@ from rasa.core.agent import Agent
 from rasa.model_training import train_nlu
 
 from language.detect import detect_language
+from language.text import LANGUAGES
 
 ROOT = Path(__file__).resolve().parent.parent
 HELD_OUT = ROOT / "tests" / "nlu" / "heldout.yml"
@@ -70,7 +71,7 @@ def main() -> None:
             model = train_nlu(str(config_path), str(ROOT / "data"), workdir, fixed_model_name=name[:4])
             seconds = time.perf_counter() - start
             total, per_language = asyncio.run(accuracy(model, examples))
-            row = " | ".join(f"{per_language.get(lang, 0):.1%}" for lang in ("fi", "sv", "en"))
+            row = " | ".join(f"{per_language.get(lang, 0):.1%}" for lang in LANGUAGES)
             print(f"| {name} | {total:.1%} | {row} | {seconds:.0f} |")
 
 

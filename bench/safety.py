@@ -22,10 +22,11 @@ from pathlib import Path
 import yaml
 
 from bench.routing import MESSAGES, percentile
+from language.text import LANGUAGES
 from service_catalog.taxonomy import CRISIS_KINDS
 
 BLIND = Path(__file__).resolve().parent.parent / "tests" / "safety"
-LANGS = ("fi", "sv", "en")
+LANGS = LANGUAGES
 
 # A judge takes (text, language) and returns the kinds of danger found (empty: none).
 Judge = Callable[[str, str], list[str]]

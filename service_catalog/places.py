@@ -126,24 +126,53 @@ def _merge(found: list[Place]) -> Place | None:
     return found[0]
 
 
-def find_place(session: Session, text: str, index: Mapping[str, Place] | None = None) -> Place | None:
-    """The place the text names, or None."""
-    index = index if index is not None else place_index(session)
-    tokens = words(text)
-    found: list[Place] = []
-    # Multi-word names first ("S:t Michel", "Turun keskusta").
+# Words that may stand beside a bare place name in an answer to "where do you live?".
+PLACE_FILLER = frozenset(
+    {"asun", "asumme", "asutaan", "ollaan", "olen", "me", "mina", "ma", "entä", "enta", "entas", "ja",
+     "alue", "alueella", "bor", "vi", "jag", "i", "och", "omradet", "live", "we", "in", "and", "area",
+     "the", "at", "from"}
+)
+
+
+def _token_place(token: str, index: Mapping[str, Place]) -> Place | None:
+    place = next((index[f] for f in _forms(token) if f in index), None)
+    if place is None and token[:1].isalpha():
+        place = _fuzzy(token, index)
+    return place
+
+
+def _phrases(tokens: list[str], index: Mapping[str, Place]) -> list[tuple[int, int, Place]]:
+    """Multi-word names ("S:t Michel", "Turun keskusta") as (start, end, place)."""
+    found = []
     for size in (3, 2):
         for i in range(len(tokens) - size + 1):
             phrase = " ".join(fold(t) for t in tokens[i : i + size])
             if phrase in index:
-                found.append(index[phrase])
-    for token in tokens:
-        place = next((index[f] for f in _forms(token) if f in index), None)
-        if place is None and token[:1].isalpha():
-            place = _fuzzy(token, index)
-        if place is not None:
-            found.append(place)
+                found.append((i, i + size, index[phrase]))
+    return found
+
+
+def find_place(session: Session, text: str, index: Mapping[str, Place] | None = None) -> Place | None:
+    """The place the text names, or None."""
+    index = index if index is not None else place_index(session)
+    tokens = words(text)
+    found = [place for _start, _end, place in _phrases(tokens, index)]
+    found.extend(place for token in tokens if (place := _token_place(token, index)) is not None)
     return _merge(found)
+
+
+def only_place(session: Session, text: str) -> Place | None:
+    """The place, when the text names a place and nothing else ("Kupittaa", "asun Lausteella"):
+    an answer to "which area?", whatever the intent classifier made of it."""
+    index = place_index(session)
+    tokens = words(text)
+    if not tokens or len(tokens) > 6:
+        return None
+    covered = {i for start, end, _place in _phrases(tokens, index) for i in range(start, end)}
+    for i, token in enumerate(tokens):
+        if i not in covered and fold(token) not in PLACE_FILLER and _token_place(token, index) is None:
+            return None
+    return find_place(session, text, index)
 
 
 def place_by_name(session: Session, name: str | None) -> Place | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload, with_loader_criteria
@@ -62,18 +63,13 @@ class RankedService:
     place_rank: int
 
 
+@lru_cache(maxsize=1)
 def _taxonomy_words() -> dict[str, set[str]]:
     """Each type's own names count as its words too (taxonomy.yml, fixed at start)."""
-    global _TAXONOMY_WORDS
-    if _TAXONOMY_WORDS is None:
-        _TAXONOMY_WORDS = {
-            code: {fold(w) for name_lang, name in spec.names.items() for w in lemmas(name, name_lang)}
-            for code, spec in service_types().items()
-        }
-    return _TAXONOMY_WORDS
-
-
-_TAXONOMY_WORDS: dict[str, set[str]] | None = None
+    return {
+        code: {fold(w) for name_lang, name in spec.names.items() for w in lemmas(name, name_lang)}
+        for code, spec in service_types().items()
+    }
 
 
 def keyword_scores(session: Session, text: str, lang: str) -> dict[str, float]:
@@ -101,7 +97,7 @@ def keyword_scores(session: Session, text: str, lang: str) -> dict[str, float]:
     return {code: value / best for code, value in raw.items() if value > 0} if best else {}
 
 
-# The order within a type, in Python: the definition `coverage.best_of_type` asks of SQL by
+# The order within a type, in Python: the definition `coverage.best_of_types` asks of SQL by
 # index (tests/test_search_scale.py holds the two to each other).
 
 

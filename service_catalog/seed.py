@@ -18,6 +18,7 @@ import yaml
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from language.text import LANGUAGES
 from service_catalog.db import new_session
 from service_catalog.hours import DAYS, Entry
 from service_catalog.migrate import upgrade
@@ -45,7 +46,7 @@ class SeedError(ValueError):
 
 def _names(data: dict[str, Any] | None, field: str = "name") -> dict[str, Any]:
     data = data or {}
-    return {f"{field}_{lang}": data.get(lang) for lang in ("fi", "sv", "en")}
+    return {f"{field}_{lang}": data.get(lang) for lang in LANGUAGES}
 
 
 def _days(spec: str) -> list[str]:

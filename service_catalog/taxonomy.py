@@ -37,29 +37,11 @@ class ServiceType:
         return self.names.get(lang) or self.names["fi"]
 
 
-def _rejoin_split_names(names: dict[str, str | None]) -> dict[str, str]:
-    """Undo YAML's split of unquoted flow-mapping values at commas.
-
-    taxonomy.yml writes `name: {fi: Lasten, nuorten ja perheiden ..., sv: ...}` unquoted, so
-    YAML reads "nuorten ja perheiden ..." as a key of its own with no value. The contract is
-    not ours to change; the pieces are put back together in their order.
-    """
-    joined: dict[str, str] = {}
-    last = None
-    for key, value in names.items():
-        if value is None and last is not None:
-            joined[last] = f"{joined[last]}, {key}"
-        else:
-            joined[key] = str(value)
-            last = key
-    return joined
-
-
 @lru_cache
 def service_types() -> dict[str, ServiceType]:
     data = yaml.safe_load(TAXONOMY_FILE.read_text(encoding="utf-8"))
     return {
-        code: ServiceType(code, spec["level"], _rejoin_split_names(spec["name"]), str(spec.get("covers", "")))
+        code: ServiceType(code, spec["level"], dict(spec["name"]), str(spec.get("covers", "")))
         for code, spec in data["types"].items()
     }
 

@@ -17,11 +17,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from language.text import fold, lemmas
+from language.text import LANGUAGES, fold, lemmas
 from service_catalog.models import Service, TypeWord
 
 COLUMNS = ("id", "type", "deleted_at", "name_fi", "name_sv", "name_en", "keywords")
-_LANGUAGES = ("fi", "sv", "en")
 
 Delta = Counter  # (word, type) -> change in the number of services
 
@@ -32,7 +31,7 @@ def words_of(values: Mapping[str, Any]) -> frozenset[str]:
         return frozenset()
     keywords = values.get("keywords") or {}
     found = set()
-    for lang in _LANGUAGES:
+    for lang in LANGUAGES:
         for phrase in [values.get(f"name_{lang}") or "", *keywords.get(lang, [])]:
             found.update(fold(w) for w in lemmas(phrase, lang))
     return frozenset(found)

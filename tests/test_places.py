@@ -3,7 +3,7 @@
 import pytest
 
 from service_catalog.models import Municipality, Region
-from service_catalog.places import find_place
+from service_catalog.places import find_place, only_place
 
 
 @pytest.mark.parametrize(
@@ -54,3 +54,23 @@ def test_a_new_municipality_is_found_without_retraining(session):
     assert find_place(session, "neuvola Jyväskylässä").municipality_id == "jyvaskyla"
     assert find_place(session, "neuvola jyvaskylassa").municipality_id == "jyvaskyla"
     assert find_place(session, "perhekahvila Uuraisilla").municipality_id == "uurainen"
+
+
+@pytest.mark.parametrize(
+    ("text", "area"),
+    [
+        ("Kupittaa", "turku-keskusta"),
+        ("Lauste", "turku-varissuo-lauste"),
+        ("Pansio", "turku-pansio-jyrkkala"),
+        ("asun Lausteella", "turku-varissuo-lauste"),
+        ("Turun keskusta", "turku-keskusta"),
+    ],
+)
+def test_a_bare_area_name_is_an_answer_to_which_area(session, text, area):
+    place = only_place(session, text)
+    assert place is not None and place.area_id == area
+
+
+@pytest.mark.parametrize("text", ["ok", "ei", "hmm", "neuvola Turussa", "perhekahvila Lausteella", "I live in Helsinki"])
+def test_a_text_with_more_than_a_place_is_not_only_a_place(session, text):
+    assert only_place(session, text) is None

@@ -34,7 +34,7 @@
       closedNow: "Suljettu nyt", map: "Kartta", contact: "Perheneuvo – yksi ovi perhekeskukseen",
       phone: "Puhelin", email: "Sähköposti", hours: "Aukioloajat", web: "Verkkosivu",
       helpful: "Hyödyllinen", notHelpful: "Ei hyödyllinen", wasHelpful: "Oliko tästä apua?",
-      thanks: "Kiitos! Palaute tallentui vain tähän selaimeen.", helplines: "Auttavat puhelimet",
+      thanks: "Kiitos palautteesta!", helplines: "Auttavat puhelimet",
       typing: "Perhekeskus kirjoittaa…"
     },
     sv: {
@@ -50,7 +50,7 @@
       closedNow: "Stängt nu", map: "Karta", contact: "Familjerådgivningen – en dörr till familjecentret",
       phone: "Telefon", email: "E-post", hours: "Öppettider", web: "Webbplats",
       helpful: "Till hjälp", notHelpful: "Inte till hjälp", wasHelpful: "Var det här till hjälp?",
-      thanks: "Tack! Svaret sparades bara i den här webbläsaren.", helplines: "Stödtelefoner",
+      thanks: "Tack för din respons!", helplines: "Stödtelefoner",
       typing: "Familjecentret skriver…"
     },
     en: {
@@ -66,7 +66,7 @@
       map: "Map", contact: "Family counselling – one door to the family centre", phone: "Phone",
       email: "Email", hours: "Opening hours", web: "Website", helpful: "Helpful",
       notHelpful: "Not helpful", wasHelpful: "Was this helpful?",
-      thanks: "Thank you! Your answer was kept in this browser only.", helplines: "Helplines",
+      thanks: "Thank you for your feedback!", helplines: "Helplines",
       typing: "The family centre is typing…"
     }
   };
