@@ -12,7 +12,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
 from actions.answers import Answer, Context
-from actions.base import CatalogueAction
+from actions.base import CatalogueAction, guarded
 from actions.handoff import (
     CallbackForm,
     offer_answer,
@@ -59,6 +59,7 @@ class _AskAction(Action, abc.ABC):
     def name(self) -> str:
         """action_ask_<slot>"""
 
+    @guarded
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
@@ -97,6 +98,9 @@ class ActionAskCallbackMunicipality(_AskAction):
 
 
 class ValidateCallbackForm(FormValidationAction):
+    # A failure while checking an answer gets the retry text too, never a tracker in a 500.
+    run = guarded(FormValidationAction.run)
+
     def name(self) -> str:
         return "validate_callback_form"
 

@@ -19,6 +19,7 @@ from actions.answers import (
 )
 from actions.base import CatalogueAction
 from actions.context import need_scores
+from service_catalog.places import only_place
 
 # Below this the classifier's guess is not used; the catalogue's words decide alone.
 MIN_CLASSIFIER_CONFIDENCE = 0.25
@@ -37,6 +38,8 @@ class ActionRouteNeed(CatalogueAction):
         return "action_route_need"
 
     def answer(self, session: Session, ctx: Context, tracker: Tracker) -> tuple[Answer, list[Any]]:
+        if reply := place_reply(session, ctx, tracker):
+            return reply
         scores = confident_needs(tracker)
         ctx.classifier_scores = scores or None
         if ctx.crisis_kinds:
@@ -60,21 +63,33 @@ class ActionFallback(ActionRouteNeed):
         return answer, [*events, FollowupAction("action_listen")]
 
 
-class ActionInformPlace(CatalogueAction):
-    """A place alone ("entä Savonlinnassa?"): the last need again, for the new place."""
+def place_answer(session: Session, ctx: Context, tracker: Tracker) -> tuple[Answer, list[Any]]:
+    """A place alone ("entä Savonlinnassa?", "Kupittaa"): the last need again, for the place."""
+    need = tracker.get_slot("need") or {}
+    if not need:
+        if ctx.place is None:
+            return clarify_answer(session, ctx), []
+        return clarify_answer(session, ctx, "ask_need", place=ctx.place.label), []
+    ctx.text = need.get("text") or ""
+    ctx.classifier_scores = need.get("scores") or None
+    return route_answer(session, ctx), []
 
+
+def place_reply(session: Session, ctx: Context, tracker: Tracker) -> tuple[Answer, list[Any]] | None:
+    """A text that is only a place of the catalogue is an answer to "where?", whatever intent
+    the classifier gave it (a district it never saw in training, "Pansio", read as goodbye);
+    the catalogue is read at run time, so a place staff add is understood at once."""
+    if ctx.crisis_kinds or only_place(session, ctx.text) is None:
+        return None
+    return place_answer(session, ctx, tracker)
+
+
+class ActionInformPlace(CatalogueAction):
     def name(self) -> str:
         return "action_inform_place"
 
     def answer(self, session: Session, ctx: Context, tracker: Tracker) -> tuple[Answer, list[Any]]:
-        need = tracker.get_slot("need") or {}
-        if not need:
-            if ctx.place is None:
-                return clarify_answer(session, ctx), []
-            return clarify_answer(session, ctx, "ask_need", place=ctx.place.label), []
-        ctx.text = need.get("text") or ""
-        ctx.classifier_scores = need.get("scores") or None
-        return route_answer(session, ctx), []
+        return place_answer(session, ctx, tracker)
 
 
 class ActionOpeningHours(CatalogueAction):

@@ -6,18 +6,26 @@ Redis, the catalogue in PostgreSQL. supervisord (a well-kept process manager) st
 restarts any that dies; `supervisorctl -c var/production/supervisord.conf status` shows them.
 
 Only nginx listens beyond this machine's loopback; the action servers answer only on
-127.0.0.1, behind nginx, where only the Rasa servers call them.
+127.0.0.1, behind nginx, where only the Rasa servers call them. Every process runs with
+PK_ENVIRONMENT=production, so none starts without PK_SECRET_KEY.
+
+The action servers (`actions.server`) answer only calls that carry PK_ACTION_TOKEN, which the
+Rasa servers send (deploy/endpoints.yml), so another local user's process cannot run an action.
+Without PK_ACTION_TOKEN a random one is made for this start: supervisord hands it to every
+process it starts, and it is never written into a file.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import pydantic
 import sqlalchemy as sa
 
 from bot.channels import max_body_bytes
@@ -47,7 +55,9 @@ def render_nginx(settings: Settings, ports: Ports, directory: Path, listen_host:
     per_client = Rate.parse(settings.rate_limit_per_client)
     unit = "r/s" if per_client.seconds == 1 else "r/m"
     per_minute = per_client.count * 60 // per_client.seconds if unit == "r/m" else per_client.count
-    servers = "\n".join(f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=5s;" for port in ports.rasa)
+    servers = "\n".join(
+        f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=5s;" for port in ports.rasa
+    )
     text = (HERE / "nginx.conf.in").read_text(encoding="utf-8")
     replacements = {
         "@DIR@": str(directory),
@@ -105,7 +115,7 @@ def render_supervisor(settings: Settings, ports: Ports, directory: Path) -> str:
         parts.append(
             _program(
                 f"actions{index}",
-                f"{BIN / 'rasa'} run actions --port {port} --actions actions",
+                f"{sys.executable} -m actions.server --port {port} --actions actions",
                 directory,
                 {"SANIC_HOST": "127.0.0.1"},
             )
@@ -120,10 +130,18 @@ def render_supervisor(settings: Settings, ports: Ports, directory: Path) -> str:
             )
         )
     parts.append(
-        _program("api", f"{BIN / 'uvicorn'} api.main:app --host 127.0.0.1 --port {ports.api} --ws none", directory)
+        _program(
+            "api", f"{BIN / 'uvicorn'} api.main:app --host 127.0.0.1 --port {ports.api} --ws none", directory
+        )
     )
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    parts.append(_program("nginx", f"{nginx} -e stderr -c {directory / 'nginx.conf'} -p {directory} -g 'daemon off;'", directory))
+    parts.append(
+        _program(
+            "nginx",
+            f"{nginx} -e stderr -c {directory / 'nginx.conf'} -p {directory} -g 'daemon off;'",
+            directory,
+        )
+    )
     return "\n".join(parts)
 
 
@@ -155,13 +173,24 @@ def prepare(settings: Settings) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base-port", type=int, default=5100, help="first port of the internal servers")
-    parser.add_argument("--listen-host", default="127.0.0.1", help="nginx's address (0.0.0.0 to serve others)")
+    parser.add_argument(
+        "--listen-host", default="127.0.0.1", help="nginx's address (0.0.0.0 to serve others)"
+    )
     parser.add_argument("--directory", type=Path, default=REPO_ROOT / "var" / "production")
     args = parser.parse_args(argv)
-    settings = get_settings()
+    # Every process started from here is production: it refuses what production cannot do
+    # without (PK_SECRET_KEY), as this launcher does first.
+    os.environ["PK_ENVIRONMENT"] = "production"
+    get_settings.cache_clear()
+    try:
+        settings = get_settings()
+    except pydantic.ValidationError as error:
+        parser.error("; ".join(problem["msg"] for problem in error.errors()))
     missing = [name for name in ("tracker_store_url", "lock_store_url") if not getattr(settings, name)]
     if missing:
-        parser.error("set " + " and ".join(f"PK_{name.upper()}" for name in missing) + " (see README, Production)")
+        parser.error(
+            "set " + " and ".join(f"PK_{name.upper()}" for name in missing) + " (see README, Production)"
+        )
     directory = args.directory.resolve()
     directory.mkdir(parents=True, exist_ok=True)
     ports = Ports.plan(settings, args.base_port)
@@ -169,6 +198,7 @@ def main(argv: list[str] | None = None) -> None:
     (directory / "supervisord.conf").write_text(render_supervisor(settings, ports, directory))
     prepare(settings)
     os.environ["PK_ACTION_SERVER_URL"] = f"http://127.0.0.1:{ports.actions_balancer}/webhook"
+    os.environ["PK_ACTION_TOKEN"] = settings.action_token or secrets.token_urlsafe(32)
     print(f"production set-up: http://{args.listen_host}:{ports.public}/ (logs in {directory})", flush=True)
     command = [str(BIN / "supervisord"), "-c", str(directory / "supervisord.conf")]
     os.execv(command[0], command)

@@ -2,8 +2,11 @@
 
 The tracker store (`PK_TRACKER_STORE_URL`) is Rasa's table `events`, one row per event with the
 conversation's sender id. Erasing a conversation deletes its events there and everything of it in
-the catalogue database that can be joined to it (answer figures and ratings, which carry the
-conversation only as a keyed hash). The erasure itself is audited, by that hash only.
+the catalogue database that can be joined to it: its answer figures and ratings, which carry the
+conversation as a keyed hash (`conversation_key`, the same in every process only with one
+PK_SECRET_KEY), and the unanswered questions written with those answers. The erasure itself is
+audited, by that hash only. A call-me-back request carries no conversation: staff find it in the
+inbox by the family's phone number or email.
 With the default in-memory tracker store conversations live in the Rasa process and end with
 it; there is nothing on disk to erase or purge.
 
@@ -19,11 +22,11 @@ import time
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from service_catalog.admin import Actor
 from service_catalog.db import get_engine
-from service_catalog.insights import AnswerEvent, Rating, conversation_key
+from service_catalog.insights import AnswerEvent, Rating, UnansweredQuestion, conversation_key
 from service_catalog.settings import get_settings
 from service_catalog.staff import AuditEntry
 
@@ -44,10 +47,38 @@ def _has_events_table(engine: sa.engine.Engine) -> bool:
 
 @dataclass
 class Erasure:
+    """What one erasure deleted, row by row: the counts are the databases' own."""
+
     tracker_store: str  # "sql" or "in-memory"
     events: int
     answer_events: int
+    unanswered_questions: int
     ratings: int
+
+
+def _asked_in(key: str) -> sa.sql.ColumnElement:
+    """The unanswered questions of the conversation whose keyed hash is `key`.
+
+    A question carries no conversation of its own: `insights.record_answer` writes it beside the
+    answer event of the same turn, at the same instant, with the same language, municipality and
+    intent (and the event's kind, or `nlu_fallback`). That event carries the conversation."""
+    event = aliased(AnswerEvent)
+    question = UnansweredQuestion
+    return sa.exists().where(
+        event.conversation == key,
+        event.at == question.at,
+        event.language == question.language,
+        event.municipality_id.is_not_distinct_from(question.municipality_id),
+        event.intent.is_not_distinct_from(question.intent),
+        sa.or_(
+            event.kind == question.kind,
+            sa.and_(event.intent == "nlu_fallback", question.kind == "nlu_fallback"),
+        ),
+    )
+
+
+def _delete(session: Session, statement: sa.sql.Delete) -> int:
+    return session.execute(statement.execution_options(synchronize_session=False)).rowcount or 0
 
 
 def erase(session: Session, sender_id: str, actor: Actor) -> Erasure:
@@ -56,10 +87,15 @@ def erase(session: Session, sender_id: str, actor: Actor) -> Erasure:
     events = 0
     if engine is not None and _has_events_table(engine):
         with engine.begin() as connection:
-            events = connection.execute(sa.delete(EVENTS).where(EVENTS.c.sender_id == sender_id)).rowcount or 0
+            events = (
+                connection.execute(sa.delete(EVENTS).where(EVENTS.c.sender_id == sender_id)).rowcount or 0
+            )
     key = conversation_key(sender_id)
-    answers = session.execute(sa.delete(AnswerEvent).where(AnswerEvent.conversation == key)).rowcount or 0
-    ratings = session.execute(sa.delete(Rating).where(Rating.conversation == key)).rowcount or 0
+    # The questions first: their answer events are what ties them to the conversation.
+    questions = _delete(session, sa.delete(UnansweredQuestion).where(_asked_in(key)))
+    answers = _delete(session, sa.delete(AnswerEvent).where(AnswerEvent.conversation == key))
+    ratings = _delete(session, sa.delete(Rating).where(Rating.conversation == key))
+    erasure = Erasure("sql" if engine is not None else "in-memory", events, answers, questions, ratings)
     session.add(
         AuditEntry(
             actor=actor.label,
@@ -68,10 +104,15 @@ def erase(session: Session, sender_id: str, actor: Actor) -> Erasure:
             entity="conversation",
             entity_id=key[:64],
             action="erase",
-            after={"events": events, "answer_events": answers, "ratings": ratings},
+            after={
+                "events": events,
+                "answer_events": answers,
+                "unanswered_questions": questions,
+                "ratings": ratings,
+            },
         )
     )
-    return Erasure("sql" if engine is not None else "in-memory", events, answers, ratings)
+    return erasure
 
 
 def purge_expired(*, days: int | None = None, now: float | None = None) -> int:

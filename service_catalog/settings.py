@@ -6,23 +6,70 @@ Read from the environment (and `.env`) with embedded defaults, so a new user nee
 from __future__ import annotations
 
 import logging
+import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, Literal
 
 from pydantic import BaseSettings, validator
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger(__name__)
 
+NEW_KEY_HINT = "python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+MISSING_SECRET_KEY = (
+    "PK_SECRET_KEY is not set, and production (PK_ENVIRONMENT=production) will not start without it: "
+    "it signs staff tokens and keys the conversation hashes that erasure finds a family's data by, so "
+    f"the API and the action servers must all have the same one. Make one with `{NEW_KEY_HINT}` and "
+    "give it to every process (deploy/compose.env.example)."
+)
+
 
 @lru_cache
 def _process_secret() -> str:
     log.warning(
-        "PK_SECRET_KEY is not set: staff sign-in tokens use a random key that lasts until this "
-        "process ends. Set PK_SECRET_KEY (e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`) in production."
+        "PK_SECRET_KEY is not set and no development key could be kept: staff sign-in tokens and "
+        "conversation hashes use a random key that lasts until this process ends. Set PK_SECRET_KEY "
+        f"(e.g. `{NEW_KEY_HINT}`)."
     )
     return secrets.token_urlsafe(48)
+
+
+def _read_secret(path: Path) -> str:
+    key = path.read_text(encoding="utf-8").strip()
+    if not key:
+        raise ValueError(f"{path} is empty: delete it (a new key is made) or set PK_SECRET_KEY")
+    return key
+
+
+def development_secret(path: Path) -> str:
+    """The key all development processes of this checkout share, made by the first (mode 0600).
+
+    Without one shared key the action server and the API would hash a conversation differently,
+    and its answers could be neither joined nor erased. The file appears whole or not at all
+    (written aside, then hard-linked into place), so two processes starting at once agree."""
+    try:
+        return _read_secret(path)
+    except FileNotFoundError:
+        pass
+    aside = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            file.write(secrets.token_urlsafe(48) + "\n")
+        try:
+            os.link(aside, path)
+            log.info("made the development secret key %s (PK_SECRET_KEY is not set)", path)
+        except FileExistsError:  # another process made it first: its key it is
+            pass
+        finally:
+            aside.unlink()
+    except OSError as error:  # a read-only checkout or container
+        log.warning("could not keep a development key at %s: %s", path, error)
+        return _process_secret()
+    return _read_secret(path)
 
 
 class Settings(BaseSettings):
@@ -31,8 +78,14 @@ class Settings(BaseSettings):
     # How many services one routing answer lists (best first).
     max_services: int = 3
     rasa_url: str = "http://localhost:5005"
-    # Signs staff access tokens (JWT, HS256). No default that works in production: when unset,
-    # a random key per process (tokens die with the process) and a warning.
+    # "production" in every process of a production set-up (`make production` sets it for the
+    # processes it starts): a setting production cannot do without then stops the process.
+    environment: Literal["development", "production"] = "development"
+    # Where development keeps the key it makes when PK_SECRET_KEY is unset (once, mode 0600).
+    secret_key_file: Path = REPO_ROOT / "var" / "secret_key"
+    # Signs staff access tokens (JWT, HS256) and keys the conversation hashes of the answer
+    # figures, so the API and the action server must share it. Production refuses to start
+    # without it; development shares the key of `secret_key_file`.
     secret_key: str = ""
     access_token_minutes: int = 60
     # Call-me-back requests are deleted this many days after they were made.
@@ -61,6 +114,9 @@ class Settings(BaseSettings):
     rasa_token: str = ""
     # Where the Rasa servers reach the action server (deploy/endpoints.yml reads it).
     action_server_url: str = "http://localhost:5055/webhook"
+    # Shared by the Rasa servers and the action server (`python -m actions.server`), which then
+    # answers only calls that carry it (deploy/endpoints.yml sends it); empty = any caller.
+    action_token: str = ""
     # Origins whose pages may call the chat webhook and the API (comma-separated).
     cors_origins: str = "http://localhost:8000,http://127.0.0.1:8000"
     # A family's message longer than this is refused with 413 (characters).
@@ -82,8 +138,12 @@ class Settings(BaseSettings):
     public_port: int = 8080
 
     @validator("secret_key", always=True)
-    def _secret_or_random(cls, value: str) -> str:  # noqa: N805
-        return value or _process_secret()
+    def _secret_or_shared_development_key(cls, value: str, values: dict[str, Any]) -> str:  # noqa: N805
+        if value:
+            return value
+        if values.get("environment") == "production":
+            raise ValueError(MISSING_SECRET_KEY)
+        return development_secret(values.get("secret_key_file") or REPO_ROOT / "var" / "secret_key")
 
     class Config:
         env_file = REPO_ROOT / ".env"

@@ -42,11 +42,19 @@ DEPLOY_TEXT_FILES = [
 # What each process of the production set-up must be given. A setting production must set
 # goes here; the tests below then fail until both the compose file and Kubernetes pass it.
 NEEDS = {
-    # The conversations and their locks shared by several servers, the action server, the
-    # sites that embed the widget, and the token that guards Rasa's HTTP API.
-    "rasa": {"tracker_store_url", "lock_store_url", "action_server_url", "cors_origins", "rasa_token"},
-    # The catalogue, and the key without which a process warns and signs with a random one.
-    "actions": {"database_url", "secret_key"},
+    # The conversations and their locks shared by several servers, the action server and the
+    # token it asks for, the sites that embed the widget, and the token that guards Rasa's HTTP API.
+    "rasa": {
+        "tracker_store_url",
+        "lock_store_url",
+        "action_server_url",
+        "action_token",
+        "cors_origins",
+        "rasa_token",
+    },
+    # The catalogue, the key without which a process warns and signs with a random one, and the
+    # token without which it would run a forged tracker from any caller.
+    "actions": {"database_url", "secret_key", "action_token"},
     # The catalogue, Rasa's store for erasing a family's conversations, staff tokens, CORS.
     "api": {"database_url", "tracker_store_url", "secret_key", "cors_origins"},
     "migrate": {"database_url"},
@@ -61,9 +69,10 @@ PRODUCTION_SETTINGS = {
     "rasa_token",
     "cors_origins",
     "action_server_url",
+    "action_token",
 }
 # Values that must never be written into a deployment file. The URLs carry passwords.
-SECRET_SETTINGS = {"secret_key", "rasa_token", "callback_webhook_secret"}
+SECRET_SETTINGS = {"secret_key", "rasa_token", "action_token", "callback_webhook_secret"}
 CREDENTIAL_URL_SETTINGS = {"database_url", "tracker_store_url", "lock_store_url"}
 # PK_ variables that are not fields of Settings, each with the reason.
 NOT_SETTINGS = {
@@ -433,9 +442,28 @@ def test_compose_and_ingress_limits_agree_with_the_production_nginx(tmp_path: Pa
     assert "access_log off;" in compose_conf
 
 
-def test_rasa_expands_the_action_server_url_of_the_production_endpoints(monkeypatch):
+def test_rasa_expands_the_action_server_url_and_token_of_the_production_endpoints(monkeypatch):
+    from rasa.shared.exceptions import RasaException
     from rasa.utils.endpoints import read_endpoint_config
 
     monkeypatch.setenv("PK_ACTION_SERVER_URL", "http://127.0.0.1:5103/webhook")
+    monkeypatch.setenv("PK_ACTION_TOKEN", "t0ken")
     config = read_endpoint_config(str(DEPLOY / "endpoints.yml"), "action_endpoint")
     assert config is not None and config.url == "http://127.0.0.1:5103/webhook"
+    # As a header, which actions.server checks; Rasa's `token:` would be a query parameter.
+    assert config.headers == {"Authorization": "Bearer t0ken"} and not config.token
+    monkeypatch.delenv("PK_ACTION_TOKEN")
+    with pytest.raises(RasaException, match="PK_ACTION_TOKEN"):
+        read_endpoint_config(str(DEPLOY / "endpoints.yml"), "action_endpoint")
+
+
+def test_every_action_server_of_production_checks_the_token():
+    guarded = ["python", "-m", "actions.server"]
+    assert compose()["services"]["actions"]["command"][:3] == guarded
+    assert values()["rasa-action-server"]["command"][:3] == guarded
+    settings = Settings.construct()
+    supervisor = production.render_supervisor(settings, production.Ports.plan(settings, 5100), DEPLOY)
+    actions = [line for line in supervisor.splitlines() if line.startswith("command=") and "actions" in line]
+    assert actions and all(" -m actions.server " in line for line in actions)
+    # The token reaches supervisord's processes by the environment, never the file on disk.
+    assert "PK_ACTION_TOKEN" not in supervisor
