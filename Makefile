@@ -24,6 +24,7 @@ production: setup models/.trained  ## nginx on :8080 before two Rasa servers, ac
 test: setup validate models/.trained  ## every test: data validation, pytest (with the browser tests), test conversations
 	scripts/system-packages.sh
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/pytest
 	$(BIN)/rasa test core --stories tests/test_stories.yml --model models --fail-on-prediction-errors --out var/results-core
 
@@ -50,6 +51,7 @@ browser:  ## install the system Chromium and nginx the browser and production te
 
 lint: setup
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 shell: catalogue models/.trained  ## chat in the terminal (starts the action server alongside)
 	$(BIN)/honcho start -f Procfile actions & \

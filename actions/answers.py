@@ -169,7 +169,12 @@ def _crisis_services(session: Session, ctx: Context) -> list[RankedService]:
     that kind of danger."""
     if ctx.classifier_scores:
         ranked = route_need(
-            session, ctx.text, lang=ctx.lang, place=ctx.place, age=ctx.age, classifier_scores=ctx.classifier_scores
+            session,
+            ctx.text,
+            lang=ctx.lang,
+            place=ctx.place,
+            age=ctx.age,
+            classifier_scores=ctx.classifier_scores,
         )
         if ranked:
             return ranked

@@ -292,8 +292,6 @@ class ProviderPublic(RowMeta):
     name: dict[str, str | None]
 
 
-
-
 class HelplineWrite(Strict):
     name: Names
     phone: constr(max_length=40)

@@ -187,10 +187,7 @@ def _services(
                 "min_age": template.min_age,
                 "max_age": template.max_age,
                 **{f"name_{lang}": f"{spec.name(lang)}, {label} {n % 97}" for lang in LANGUAGES},
-                **{
-                    f"description_{lang}": getattr(template, f"description_{lang}")
-                    for lang in LANGUAGES
-                },
+                **{f"description_{lang}": getattr(template, f"description_{lang}") for lang in LANGUAGES},
                 "keywords": template.keywords,
                 "example_data": True,
                 "updated_at": _NOW,

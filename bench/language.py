@@ -49,8 +49,11 @@ def main() -> None:
     print(f"examples: {len(data)} (short: {len(short)})")
     print("| detector | accuracy | short messages | ms per message |")
     print("|---|---|---|---|")
-    for name, detect in (("lingua", lingua_only), ("simplemma", simplemma_only),
-                         ("vote (ours)", language.detect_language)):
+    for name, detect in (
+        ("lingua", lingua_only),
+        ("simplemma", simplemma_only),
+        ("vote (ours)", language.detect_language),
+    ):
         start = time.perf_counter()
         hits = sum(detect(t) == lang for t, lang in data)
         elapsed = (time.perf_counter() - start) * 1000 / len(data)

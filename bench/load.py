@@ -28,7 +28,12 @@ import sqlalchemy as sa
 from bench.routing import percentile
 from service_catalog.settings import REPO_ROOT
 
-SCRIPT = ("missä on perhekahvila Mikkelissä?", "entä Savonlinnassa?", "onko se auki lauantaina?", "kenelle soitan?")
+SCRIPT = (
+    "missä on perhekahvila Mikkelissä?",
+    "entä Savonlinnassa?",
+    "onko se auki lauantaina?",
+    "kenelle soitan?",
+)
 
 
 @dataclass
@@ -66,7 +71,10 @@ def check_state(answers: list[dict]) -> str | None:
     try:
         if first["services"][0]["type"] != "kohtaamispaikka":
             return "turn 1: no meeting point"
-        if (moved["services"][0]["type"], moved["services"][0]["municipality"]) != ("kohtaamispaikka", "Savonlinna"):
+        if (moved["services"][0]["type"], moved["services"][0]["municipality"]) != (
+            "kohtaamispaikka",
+            "Savonlinna",
+        ):
             return "turn 2: the need or the place was lost"
         if hours["services"][0]["id"] != moved["services"][0]["id"]:
             return "turn 3: 'it' was not the service shown last"
@@ -126,7 +134,9 @@ def lost_or_twice(tracker_url: str, senders: list[str]) -> dict[str, int]:
             texts = [
                 json.loads(data)["text"]
                 for (data,) in connection.execute(
-                    sa.text("SELECT data FROM events WHERE sender_id = :s AND type_name = 'user' ORDER BY id"),
+                    sa.text(
+                        "SELECT data FROM events WHERE sender_id = :s AND type_name = 'user' ORDER BY id"
+                    ),
                     {"s": sender},
                 )
             ]
@@ -164,13 +174,20 @@ def main(argv: list[str] | None = None) -> None:
 
         from tests.production_stack import Production
 
-        with tempfile.TemporaryDirectory() as workdir, Production(
-            Path(workdir), rate_limit_per_client="1000000/minute", rate_limit_per_conversation="1000/minute"
-        ) as prod:
+        with (
+            tempfile.TemporaryDirectory() as workdir,
+            Production(
+                Path(workdir),
+                rate_limit_per_client="1000000/minute",
+                rate_limit_per_conversation="1000/minute",
+            ) as prod,
+        ):
             results = run(prod.url, prod.tracker_url, args.users, args.rounds, args.max_seconds)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2))
-    print(f"{'users':>5} {'msgs':>5} {'msg/s':>6} {'p50':>6} {'p95':>6} {'p99':>6} {'err':>4} {'state':>5} {'lost':>4} {'twice':>5}")
+    print(
+        f"{'users':>5} {'msgs':>5} {'msg/s':>6} {'p50':>6} {'p95':>6} {'p99':>6} {'err':>4} {'state':>5} {'lost':>4} {'twice':>5}"
+    )
     for r in results:
         print(
             f"{r['users']:>5} {r['messages']:>5} {r['throughput_msg_s']:>6} {r['p50_ms']:>6} {r['p95_ms']:>6} "

@@ -35,14 +35,22 @@ def variants() -> dict[str, dict]:
     for component in small["pipeline"]:
         if component["name"] == "DIETClassifier":
             component.update(number_of_transformer_layers=0, epochs=40)
-    return {"ours (lemmas + char n-grams)": ours, "whitespace tokens, no lemmas": plain,
-            "lemmas, no char n-grams": no_chars, "ours, DIET without transformer, 40 epochs": small}
+    return {
+        "ours (lemmas + char n-grams)": ours,
+        "whitespace tokens, no lemmas": plain,
+        "lemmas, no char n-grams": no_chars,
+        "ours, DIET without transformer, 40 epochs": small,
+    }
 
 
 def held_out() -> list[tuple[str, str]]:
     data = yaml.safe_load(HELD_OUT.read_text(encoding="utf-8"))
-    return [(line.removeprefix("- ").strip(), block["intent"])
-            for block in data["nlu"] for line in block["examples"].splitlines() if line.strip()]
+    return [
+        (line.removeprefix("- ").strip(), block["intent"])
+        for block in data["nlu"]
+        for line in block["examples"].splitlines()
+        if line.strip()
+    ]
 
 
 async def accuracy(model: str, examples: list[tuple[str, str]]) -> tuple[float, dict[str, float]]:

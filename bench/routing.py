@@ -137,7 +137,9 @@ def main() -> None:
         f"| BM25 keyword search | {baseline['top1']:.1%} | {baseline['top3']:.1%} | "
         f"{baseline['crisis_recall']:.1%} | {baseline['out_of_scope']:.1%} | – | – |"
     )
-    print(f"answered as a crisis though not written as one: {bot['crisis_answers']:.1%} of {len(items) - sum(i['expect'] == 'crisis' for i in items)}")
+    print(
+        f"answered as a crisis though not written as one: {bot['crisis_answers']:.1%} of {len(items) - sum(i['expect'] == 'crisis' for i in items)}"
+    )
     print("bot misses (expected, got):", misses.most_common(15))
 
 

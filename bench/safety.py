@@ -116,7 +116,8 @@ def direct_judge() -> Judge:
 
     nlu = TrainingDataImporter.load_from_dict(training_data_paths=["data"]).get_nlu_data()
     examples = training_examples(
-        (m.get("text") or "", detect_language(m.get("text") or ""), m.get("intent")) for m in nlu.intent_examples
+        (m.get("text") or "", detect_language(m.get("text") or ""), m.get("intent"))
+        for m in nlu.intent_examples
     )
     started = time.perf_counter()
     model = SafetyModel.train(examples)
@@ -141,7 +142,9 @@ def model_judge(model_dir: str) -> Judge:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--direct", action="store_true", help="train the safety classifier alone")
     parser.add_argument("--model", default="models", help="Rasa model directory or file")
     parser.add_argument("--set", default="holdout", choices=("holdout", "blind"), help="which blind set")

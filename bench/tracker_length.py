@@ -31,9 +31,13 @@ REPEATS = 15
 def _session(sender: str, domain: Domain, turns: int) -> DialogueStateTracker:
     tracker = DialogueStateTracker(sender, domain.slots)
     for turn in range(turns):
-        tracker.update(UserUttered(f"missä on neuvola {turn}", {"name": "need_lastenneuvola", "confidence": 0.9}))
+        tracker.update(
+            UserUttered(f"missä on neuvola {turn}", {"name": "need_lastenneuvola", "confidence": 0.9})
+        )
         tracker.update(ActionExecuted("action_route_need"))
-        tracker.update(BotUttered("Mikkelin lastenneuvola, puh. 015 194 2000", {"custom": {"kind": "services"}}))
+        tracker.update(
+            BotUttered("Mikkelin lastenneuvola, puh. 015 194 2000", {"custom": {"kind": "services"}})
+        )
         tracker.update(ActionExecuted("action_listen"))
     return tracker
 

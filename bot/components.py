@@ -127,9 +127,7 @@ class CrisisGuard(GraphComponent):
             message.set(CRISIS_KINDS, kinds, add_to_output=True)
             if not kinds:
                 continue
-            ranking = [
-                r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != CRISIS_INTENT
-            ]
+            ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != CRISIS_INTENT]
             crisis = {"name": CRISIS_INTENT, "confidence": 1.0}
             message.set(INTENT, crisis, add_to_output=True)
             message.set(INTENT_RANKING_KEY, [crisis, *ranking], add_to_output=True)

@@ -489,7 +489,9 @@ def run_import(
     """One unit of work: read, check and import, then commit (or roll back on a dry run or error)."""
     data = read_export(path)
     return in_one_transaction(
-        database_url, dry_run, lambda session: import_catalogue(session, data, max_delete_share=max_delete_share)
+        database_url,
+        dry_run,
+        lambda session: import_catalogue(session, data, max_delete_share=max_delete_share),
     )
 
 

@@ -63,6 +63,7 @@ class CallbackRequest(Base):
 
 # --- the family's contact ------------------------------------------------------------------
 
+
 def family_contact(text: str) -> tuple[str, str] | None:
     """("phone" | "email", value) from what the family wrote, or None if it holds neither.
 

@@ -128,9 +128,36 @@ def _merge(found: list[Place]) -> Place | None:
 
 # Words that may stand beside a bare place name in an answer to "where do you live?".
 PLACE_FILLER = frozenset(
-    {"asun", "asumme", "asutaan", "ollaan", "olen", "me", "mina", "ma", "entä", "enta", "entas", "ja",
-     "alue", "alueella", "bor", "vi", "jag", "i", "och", "omradet", "live", "we", "in", "and", "area",
-     "the", "at", "from"}
+    {
+        "asun",
+        "asumme",
+        "asutaan",
+        "ollaan",
+        "olen",
+        "me",
+        "mina",
+        "ma",
+        "entä",
+        "enta",
+        "entas",
+        "ja",
+        "alue",
+        "alueella",
+        "bor",
+        "vi",
+        "jag",
+        "i",
+        "och",
+        "omradet",
+        "live",
+        "we",
+        "in",
+        "and",
+        "area",
+        "the",
+        "at",
+        "from",
+    }
 )
 
 

@@ -246,7 +246,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", help="defaults to the PK_DATABASE_URL setting")
     parser.add_argument(
-        "--if-empty", action="store_true", help="load only into a catalogue without services (keeps staff edits)"
+        "--if-empty",
+        action="store_true",
+        help="load only into a catalogue without services (keeps staff edits)",
     )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")

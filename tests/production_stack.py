@@ -133,7 +133,15 @@ class Production:
     def __enter__(self) -> Production:
         self.redis.start()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "deploy.production", "--base-port", str(self.base_port), "--directory", str(self.workdir)],
+            [
+                sys.executable,
+                "-m",
+                "deploy.production",
+                "--base-port",
+                str(self.base_port),
+                "--directory",
+                str(self.workdir),
+            ],
             cwd=REPO_ROOT,
             env=self.env,
             stdout=(self.workdir / "launcher.log").open("ab"),

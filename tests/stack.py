@@ -57,7 +57,9 @@ class Stack:
         # The repository's own endpoints (the stores `make run` uses), with this action server.
         default = (REPO_ROOT / "endpoints.yml").read_text(encoding="utf-8")
         assert "http://localhost:5055/webhook" in default
-        endpoints.write_text(default.replace("http://localhost:5055/webhook", f"http://127.0.0.1:{action_port}/webhook"))
+        endpoints.write_text(
+            default.replace("http://localhost:5055/webhook", f"http://127.0.0.1:{action_port}/webhook")
+        )
         log = open(self.workdir / "stack.log", "ab")  # noqa: SIM115 - closed with the processes
         actions = subprocess.Popen(
             [BIN / "rasa", "run", "actions", "--port", str(action_port), "--actions", "actions"],

@@ -44,7 +44,8 @@ def _with_components(schema: dict[str, Any]) -> dict[str, Any]:
 _HEADER_TEXT = st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=12)
 _ANY_JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=20),
-    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3),
+    lambda children: st.lists(children, max_size=3)
+    | st.dictionaries(st.text(max_size=8), children, max_size=3),
     max_leaves=8,
 )
 
@@ -56,7 +57,11 @@ def requests_for(draw: st.DrawFn, path: str, operation: dict[str, Any]) -> dict[
     headers: dict[str, str] = {}
     for parameter in operation.get("parameters", []):
         schema = _with_components(parameter.get("schema", {}))
-        value = draw(st.one_of(from_schema(schema), _ANY_JSON) if not parameter.get("required") else from_schema(schema))
+        value = draw(
+            st.one_of(from_schema(schema), _ANY_JSON)
+            if not parameter.get("required")
+            else from_schema(schema)
+        )
         if parameter["in"] == "path":
             url = url.replace("{" + parameter["name"] + "}", quote(str(value), safe="") or "x")
         elif parameter["in"] == "query" and value is not None:
@@ -81,8 +86,12 @@ def admin_client(catalog_url: str) -> TestClient:
     return TestClient(app, headers={"Authorization": f"Bearer {token}"}, raise_server_exceptions=False)
 
 
-@pytest.mark.parametrize(("path", "method", "operation"), operations(), ids=lambda v: v if isinstance(v, str) else "")
-def test_no_operation_answers_with_a_server_error(admin_client: TestClient, path: str, method: str, operation):
+@pytest.mark.parametrize(
+    ("path", "method", "operation"), operations(), ids=lambda v: v if isinstance(v, str) else ""
+)
+def test_no_operation_answers_with_a_server_error(
+    admin_client: TestClient, path: str, method: str, operation
+):
     @settings(
         max_examples=EXAMPLES_PER_OPERATION,
         derandomize=True,
@@ -113,15 +122,26 @@ HOSTILE_BODIES = [
     b"\xff\xfe\x00{\x00}",  # not UTF-8
     b'{"name": ',  # cut short
     b"[" * 5000,  # nesting
-    ("{\"x\": \"" + "\U0001f476" * 200_000 + "\"}").encode(),  # an emoji flood of 800 kB
+    ('{"x": "' + "\U0001f476" * 200_000 + '"}').encode(),  # an emoji flood of 800 kB
     b"null",
 ]
-INJECTIONS = ["'; DROP TABLE service; --", "<script>alert(1)</script>", "{{7*7}}", "\u0000\u202e", "../../etc/passwd"]
+INJECTIONS = [
+    "'; DROP TABLE service; --",
+    "<script>alert(1)</script>",
+    "{{7*7}}",
+    "\u0000\u202e",
+    "../../etc/passwd",
+]
 
 
 @pytest.mark.parametrize(
     ("method", "path"),
-    [("POST", "/feedback"), ("POST", "/admin/services"), ("PATCH", "/admin/services/mikkeli-neuvola"), ("POST", "/admin/imports/ptv")],
+    [
+        ("POST", "/feedback"),
+        ("POST", "/admin/services"),
+        ("PATCH", "/admin/services/mikkeli-neuvola"),
+        ("POST", "/admin/imports/ptv"),
+    ],
 )
 def test_hostile_bodies_get_a_clear_4xx_and_change_nothing(admin_client: TestClient, method: str, path: str):
     from sqlalchemy import func, select
@@ -131,12 +151,18 @@ def test_hostile_bodies_get_a_clear_4xx_and_change_nothing(admin_client: TestCli
 
     def counts() -> tuple[int, int]:
         with new_session() as session:
-            return (session.scalar(select(func.count()).select_from(Service)), session.scalar(select(func.count()).select_from(Rating)))
+            return (
+                session.scalar(select(func.count()).select_from(Service)),
+                session.scalar(select(func.count()).select_from(Rating)),
+            )
 
     before = counts()
     for raw in HOSTILE_BODIES:
         response = admin_client.request(
-            method, path, content=raw, headers={**admin_client.headers, "Content-Type": "application/json", "If-Match": '"1"'}
+            method,
+            path,
+            content=raw,
+            headers={**admin_client.headers, "Content-Type": "application/json", "If-Match": '"1"'},
         )
         assert 400 <= response.status_code < 500, (path, raw[:20], response.status_code, response.text[:200])
         assert response.json().get("detail"), "says what is wrong"
@@ -149,7 +175,12 @@ def test_injection_strings_are_only_text(admin_client: TestClient, text: str):
     assert admin_client.get("/admin/services", params={"q": text}).status_code < 500
     created = admin_client.post(
         "/admin/services",
-        json={"id": "fuzz-injection", "type": "kohtaamispaikka", "municipality": "mikkeli", "name": {"fi": "Kahvila " + text}},
+        json={
+            "id": "fuzz-injection",
+            "type": "kohtaamispaikka",
+            "municipality": "mikkeli",
+            "name": {"fi": "Kahvila " + text},
+        },
     )
     assert created.status_code in (201, 422), created.text[:200]
     if created.status_code == 201:

@@ -24,7 +24,23 @@ pytestmark = pytest.mark.bot
 if not any((REPO_ROOT / "models").glob("*.tar.gz")):
     pytest.skip("no trained model: run `make train` (make test does)", allow_module_level=True)
 
-ONE_WORDS = ["hmm", "en oikein tiedä", "ei", "kyllä", "ok", "joo", "nej", "ja", "yes", "no", "?", "...", "😊", "asdfgh", "kiitos"]
+ONE_WORDS = [
+    "hmm",
+    "en oikein tiedä",
+    "ei",
+    "kyllä",
+    "ok",
+    "joo",
+    "nej",
+    "ja",
+    "yes",
+    "no",
+    "?",
+    "...",
+    "😊",
+    "asdfgh",
+    "kiitos",
+]
 
 
 @pytest.fixture(scope="module")

@@ -71,6 +71,8 @@ def test_a_bare_area_name_is_an_answer_to_which_area(session, text, area):
     assert place is not None and place.area_id == area
 
 
-@pytest.mark.parametrize("text", ["ok", "ei", "hmm", "neuvola Turussa", "perhekahvila Lausteella", "I live in Helsinki"])
+@pytest.mark.parametrize(
+    "text", ["ok", "ei", "hmm", "neuvola Turussa", "perhekahvila Lausteella", "I live in Helsinki"]
+)
 def test_a_text_with_more_than_a_place_is_not_only_a_place(session, text):
     assert only_place(session, text) is None

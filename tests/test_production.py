@@ -86,6 +86,7 @@ def test_a_conversation_moves_between_the_servers_and_keeps_its_state(prod):
 def test_two_messages_of_one_conversation_at_once_are_processed_one_after_the_other(prod):
     sender = conversation()
     assert prod.say(sender, "hei", base=prod.rasa_url(0)).status_code == 200
+
     def send(index: int, start: threading.Barrier) -> requests.Response:
         start.wait()
         return prod.say(sender, "lastenneuvola Mikkelissä", base=prod.rasa_url(index))
@@ -202,7 +203,10 @@ ACCEPTED = [
 def test_hostile_input_gets_no_5xx_and_stores_nothing_it_should_not(prod):
     for raw in HOSTILE:
         response = requests.post(
-            prod.url + "/webhooks/rest/webhook", data=raw, headers={"Content-Type": "application/json"}, timeout=30
+            prod.url + "/webhooks/rest/webhook",
+            data=raw,
+            headers={"Content-Type": "application/json"},
+            timeout=30,
         )
         assert 400 <= response.status_code < 500, (raw[:40], response.status_code)
     for sender in ("x", "a" * 500):
@@ -224,7 +228,12 @@ def test_hostile_input_gets_no_5xx_and_stores_nothing_it_should_not(prod):
 
 def _converse(prod: Production, sender: str) -> dict:
     """A four-turn conversation through nginx; a message that fails is retried, as the widget does."""
-    script = ["missä on perhekahvila Mikkelissä?", "entä Savonlinnassa?", "onko se auki lauantaina?", "kenelle soitan?"]
+    script = [
+        "missä on perhekahvila Mikkelissä?",
+        "entä Savonlinnassa?",
+        "onko se auki lauantaina?",
+        "kenelle soitan?",
+    ]
     answers = []
     for message in script:
         for _attempt in range(30):
@@ -279,7 +288,10 @@ def test_without_redis_a_clear_503_and_after_it_the_same_conversation(prod):
     finally:
         prod.redis.start()
     moved = payload(prod.say(sender, "entä Savonlinnassa?"))
-    assert moved["services"][0]["type"] == "kohtaamispaikka" and moved["services"][0]["municipality"] == "Savonlinna"
+    assert (
+        moved["services"][0]["type"] == "kohtaamispaikka"
+        and moved["services"][0]["municipality"] == "Savonlinna"
+    )
 
 
 def test_after_a_postgresql_restart_the_service_recovers_by_itself(prod):

@@ -28,7 +28,11 @@ PHONE = "040 123 4567"
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def tracker_url(request, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
-    url = f"sqlite:///{tmp_path / 'rasa.db'}" if request.param == "sqlite" else request.getfixturevalue("empty_pg_url")
+    url = (
+        f"sqlite:///{tmp_path / 'rasa.db'}"
+        if request.param == "sqlite"
+        else request.getfixturevalue("empty_pg_url")
+    )
     monkeypatch.setenv("PK_TRACKER_STORE_URL", url)
     get_settings.cache_clear()
     yield url
@@ -61,8 +65,14 @@ def test_a_conversation_is_stored_without_personal_data_and_read_back(tracker_ur
     store = MaskingSQLTrackerStore(tracker_url, domain=DOMAIN)
     sender = f"family-{uuid.uuid4()}"
     tracker = DialogueStateTracker(sender, DOMAIN.slots)
-    tracker.update(UserUttered(f"soittakaa numeroon {PHONE} tai anna@example.fi", {"name": "callback", "confidence": 1.0}))
-    tracker.update(BotUttered(f"Kiitos, soitamme numeroon {PHONE}.", {"custom": {"phone": "+358 15 194 2000"}}))
+    tracker.update(
+        UserUttered(
+            f"soittakaa numeroon {PHONE} tai anna@example.fi", {"name": "callback", "confidence": 1.0}
+        )
+    )
+    tracker.update(
+        BotUttered(f"Kiitos, soitamme numeroon {PHONE}.", {"custom": {"phone": "+358 15 194 2000"}})
+    )
     tracker.update(SlotSet("municipality", "Mikkeli"))
     tracker.update(SlotSet("need", {"text": f"soittakaa {PHONE}", "scores": {"perhetyo": 0.9}}))
     save(store, tracker)
@@ -113,7 +123,11 @@ def test_staff_erase_a_conversation_everywhere(tracker_url, catalog_url):
         tracker.update(UserUttered("neuvola", {"name": "need", "confidence": 1.0}))
         save(store, tracker)
     with new_session() as session, session.begin():
-        session.add(AnswerEvent(conversation=conversation_key(sender), kind="services", language="fi", understood=True))
+        session.add(
+            AnswerEvent(
+                conversation=conversation_key(sender), kind="services", language="fi", understood=True
+            )
+        )
 
     with new_session() as session, session.begin():
         erasure = conversations.erase(session, sender, Actor("user:anna@example.fi"))

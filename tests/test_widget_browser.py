@@ -27,14 +27,21 @@ from tests.stack import Stack, free_port, wait_for
 
 pytestmark = [pytest.mark.bot, pytest.mark.browser]
 
-playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[dev]')")
+playwright_api = pytest.importorskip(
+    "playwright.sync_api", reason="playwright is not installed (pip install -e '.[dev]')"
+)
 
 if not list((REPO_ROOT / "models").glob("*.tar.gz")):
     pytest.skip("no trained model: run `make train` (make test does)", allow_module_level=True)
 
 
 def find_chromium() -> str | None:
-    for candidate in (os.environ.get("PK_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser")):
+    for candidate in (
+        os.environ.get("PK_CHROMIUM"),
+        "/usr/bin/chromium",
+        shutil.which("chromium"),
+        shutil.which("chromium-browser"),
+    ):
         if candidate and Path(candidate).exists():
             return candidate
     return None
@@ -42,11 +49,21 @@ def find_chromium() -> str | None:
 
 CHROMIUM = find_chromium()
 if CHROMIUM is None:
-    pytest.skip("no Chromium found: run scripts/system-packages.sh (apt-get install chromium) or set PK_CHROMIUM", allow_module_level=True)
+    pytest.skip(
+        "no Chromium found: run scripts/system-packages.sh (apt-get install chromium) or set PK_CHROMIUM",
+        allow_module_level=True,
+    )
 
 ARTIFACTS = REPO_ROOT / "var" / "artifacts"
 AXE = REPO_ROOT / "tests" / "vendor" / "axe.min.js"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 CARD = "article.card[data-type]:not(.contact)"
 
 
@@ -184,8 +201,16 @@ def in_view(page, locator) -> bool:
 @pytest.mark.parametrize(
     ("text", "words", "label"),
     [
-        ("isä lyö mua ja mä pelkään mennä kotiin", "Et ole tehnyt mitään väärää", "Hätätilanteessa soita heti"),
-        ("pappa slår mig och jag vågar inte gå hem", "Du har inte gjort något fel", "I en nödsituation ring genast"),
+        (
+            "isä lyö mua ja mä pelkään mennä kotiin",
+            "Et ole tehnyt mitään väärää",
+            "Hätätilanteessa soita heti",
+        ),
+        (
+            "pappa slår mig och jag vågar inte gå hem",
+            "Du har inte gjort något fel",
+            "I en nödsituation ring genast",
+        ),
     ],
 )
 def test_on_a_phone_a_child_sees_112_and_the_words_for_them_first(browser, site, text, words, label):
@@ -273,7 +298,9 @@ def test_keyboard_only(page):
     # From the top of the host page, Tab reaches the launcher (the widget comes last in the page).
     for _ in range(30):
         page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.id === 'pk-chat-widget' && document.activeElement.shadowRoot.activeElement?.className === 'launcher'"):
+        if page.evaluate(
+            "document.activeElement.id === 'pk-chat-widget' && document.activeElement.shadowRoot.activeElement?.className === 'launcher'"
+        ):
             break
     else:
         pytest.fail("the launcher is not reachable with Tab")
@@ -292,7 +319,10 @@ def test_keyboard_only(page):
 
 
 def test_a_narrow_phone_and_200_percent_zoom(browser, site):
-    for name, viewport, scale in (("360", {"width": 360, "height": 740}, 1), ("zoom200", {"width": 640, "height": 400}, 2)):
+    for name, viewport, scale in (
+        ("360", {"width": 360, "height": 740}, 1),
+        ("zoom200", {"width": 640, "height": 400}, 2),
+    ):
         context = browser.new_context(viewport=viewport, device_scale_factor=scale, locale="fi-FI")
         page = context.new_page()
         page.set_default_timeout(30_000)
@@ -300,7 +330,9 @@ def test_a_narrow_phone_and_200_percent_zoom(browser, site):
         open_chat(page)
         ask(page, "Missä on lastenneuvola Mikkelissä?")
         page.locator(CARD).first.wait_for()
-        width = page.evaluate("document.querySelector('#pk-chat-widget').shadowRoot.querySelector('#pk-panel').getBoundingClientRect().width")
+        width = page.evaluate(
+            "document.querySelector('#pk-chat-widget').shadowRoot.querySelector('#pk-panel').getBoundingClientRect().width"
+        )
         assert width <= viewport["width"]
         assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
         # Everything stays reachable: the send button can be scrolled into view and clicked.
@@ -316,8 +348,13 @@ def test_a_narrow_phone_and_200_percent_zoom(browser, site):
 def test_time_to_first_answer(page):
     """Measured for bench/RESULTS.md: from pressing Enter to the service card on screen."""
     open_chat(page)
-    questions = ["Missä on lastenneuvola Mikkelissä?", "perhekahvila Savonlinnassa", "puheterapia lapselle Juvalla",
-                 "tarvitsen apua kasvatukseen Mikkelissä", "var finns barnrådgivningen i Åbo?"]
+    questions = [
+        "Missä on lastenneuvola Mikkelissä?",
+        "perhekahvila Savonlinnassa",
+        "puheterapia lapselle Juvalla",
+        "tarvitsen apua kasvatukseen Mikkelissä",
+        "var finns barnrådgivningen i Åbo?",
+    ]
     timings = []
     for i, question in enumerate(questions, start=1):
         page.fill("#pk-input", question)
@@ -326,7 +363,10 @@ def test_time_to_first_answer(page):
         wait_for_answer(page, i)
         timings.append((time.perf_counter() - started) * 1000)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    figures = {"time_to_first_answer_ms": [round(t) for t in timings], "median_ms": round(statistics.median(timings))}
+    figures = {
+        "time_to_first_answer_ms": [round(t) for t in timings],
+        "median_ms": round(statistics.median(timings)),
+    }
     (ARTIFACTS / "widget-timing.json").write_text(json.dumps(figures, indent=1))
     assert statistics.median(timings) < 3000
 

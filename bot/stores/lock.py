@@ -42,7 +42,9 @@ class AtomicRedisLockStore(LockStore):
         raw = client.get(self._key(conversation_id))
         return TicketLock.from_dict(json.loads(raw)) if raw else None
 
-    def _change(self, conversation_id: str, change: Callable[[TicketLock | None], tuple[TicketLock | None, T]]) -> T:
+    def _change(
+        self, conversation_id: str, change: Callable[[TicketLock | None], tuple[TicketLock | None, T]]
+    ) -> T:
         key = self._key(conversation_id)
 
         def transaction(pipe: redis.client.Pipeline) -> T:

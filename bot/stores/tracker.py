@@ -66,7 +66,9 @@ def masked_event_data(data: dict[str, Any], current_slots: dict[str, Any]) -> di
 # Made once, on Rasa's own table: they then belong to its metadata and its create_all.
 _EVENTS = SQLTrackerStore.SQLEvent.__table__
 TURN_INDEXES = (
-    sa.Index("ix_events_sender_type_timestamp", _EVENTS.c.sender_id, _EVENTS.c.type_name, _EVENTS.c.timestamp),
+    sa.Index(
+        "ix_events_sender_type_timestamp", _EVENTS.c.sender_id, _EVENTS.c.type_name, _EVENTS.c.timestamp
+    ),
     sa.Index("ix_events_sender_timestamp", _EVENTS.c.sender_id, _EVENTS.c.timestamp),
 )
 

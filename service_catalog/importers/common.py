@@ -16,7 +16,6 @@ R = TypeVar("R")
 DEFAULT_MAX_DELETE_SHARE = 0.25
 
 
-
 def in_one_transaction(database_url: str | None, dry_run: bool, apply: Callable[[Session], R]) -> R:
     """One unit of work: apply, then commit, or roll back on a dry run or any error.
 
