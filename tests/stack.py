@@ -7,6 +7,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import requests
@@ -112,3 +114,20 @@ class Stack:
         response = requests.post(self.rasa_url + "/webhooks/rest/webhook", json=body, timeout=30)
         response.raise_for_status()
         return response.json()
+
+
+@contextmanager
+def api_server(env: dict[str, str], log_path: Path) -> Iterator[str]:
+    """The API (`api.main`) under uvicorn on a free port, with `env` added to this environment."""
+    port = free_port()
+    with log_path.open("wb") as log:
+        command = [sys.executable, "-m", "uvicorn", "api.main:app", "--port", str(port), "--ws", "none"]
+        process = subprocess.Popen(
+            command, cwd=REPO_ROOT, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT
+        )
+        try:
+            wait_for(f"http://127.0.0.1:{port}/health", process, timeout=60)
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            process.terminate()
+            process.wait(timeout=20)

@@ -7,9 +7,6 @@ pages, and the public search.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -20,9 +17,8 @@ from sqlalchemy import select
 
 from service_catalog.db import new_session
 from service_catalog.models import Service
-from service_catalog.settings import REPO_ROOT
 from tests.conftest import STAFF_PASSWORD
-from tests.stack import free_port, wait_for
+from tests.stack import api_server
 
 THREADS, REQUESTS = 10, 20
 STEPS = ("staff read", "staff create", "staff update", "public search", "staff UI")
@@ -30,18 +26,9 @@ STEPS = ("staff read", "staff create", "staff update", "public search", "staff U
 
 @pytest.fixture
 def api(staff_url: str, tmp_path) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    port = free_port()
-    env = {**os.environ, "PK_DATABASE_URL": staff_url, "PK_SECRET_KEY": "concurrency-test-key"}
-    log = (tmp_path / "api.log").open("wb")
-    command = [sys.executable, "-m", "uvicorn", "api.main:app", "--port", str(port), "--ws", "none"]
-    process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        wait_for(f"http://127.0.0.1:{port}/health", process, timeout=60)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
+    env = {"PK_DATABASE_URL": staff_url, "PK_SECRET_KEY": "concurrency-test-key"}
+    with api_server(env, tmp_path / "api.log") as url:
+        yield url
 
 
 def bearer(base: str, role: str) -> dict[str, str]:

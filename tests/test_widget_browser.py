@@ -13,8 +13,6 @@ import json
 import os
 import shutil
 import statistics
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -23,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from service_catalog.settings import REPO_ROOT
-from tests.stack import Stack, free_port, wait_for
+from tests.stack import Stack, api_server
 
 pytestmark = [pytest.mark.bot, pytest.mark.browser]
 
@@ -77,20 +75,11 @@ def stack(tmp_path_factory, seeded_db: Path):
 
 
 @pytest.fixture(scope="module")
-def site(stack: Stack, tmp_path_factory) -> str:
+def site(stack: Stack, tmp_path_factory) -> Iterator[str]:
     """The API under uvicorn, its demo page pointed at the stack's Rasa server."""
-    port = free_port()
-    env = {**os.environ, "PK_RASA_URL": stack.rasa_url, "PK_DATABASE_URL": stack.database_url}
-    log = (tmp_path_factory.mktemp("api") / "api.log").open("wb")
-    command = [sys.executable, "-m", "uvicorn", "api.main:app", "--port", str(port), "--ws", "none"]
-    process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        wait_for(f"http://127.0.0.1:{port}/health", process, timeout=60)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
+    env = {"PK_RASA_URL": stack.rasa_url, "PK_DATABASE_URL": stack.database_url}
+    with api_server(env, tmp_path_factory.mktemp("api") / "api.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -109,6 +98,15 @@ def page(browser, site):
     page.goto(site + "/")
     yield page
     context.close()
+
+
+def new_page(browser, site: str, viewport: dict[str, int], scale: float = 1):  # type: ignore[no-untyped-def]
+    """A fresh page of the demo site at this size, the widget not yet opened."""
+    context = browser.new_context(viewport=viewport, device_scale_factor=scale, locale="fi-FI")
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.goto(site + "/")
+    return context, page
 
 
 def open_chat(page) -> None:
@@ -214,10 +212,7 @@ def in_view(page, locator) -> bool:
     ],
 )
 def test_on_a_phone_a_child_sees_112_and_the_words_for_them_first(browser, site, text, words, label):
-    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="fi-FI")
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    page.goto(site + "/")
+    context, page = new_page(browser, site, {"width": 360, "height": 740})
     open_chat(page)
     ask(page, "Missä on lastenneuvola Mikkelissä?")
     page.locator(CARD).first.wait_for()
@@ -323,10 +318,7 @@ def test_a_narrow_phone_and_200_percent_zoom(browser, site):
         ("360", {"width": 360, "height": 740}, 1),
         ("zoom200", {"width": 640, "height": 400}, 2),
     ):
-        context = browser.new_context(viewport=viewport, device_scale_factor=scale, locale="fi-FI")
-        page = context.new_page()
-        page.set_default_timeout(30_000)
-        page.goto(site + "/")
+        context, page = new_page(browser, site, viewport, scale)
         open_chat(page)
         ask(page, "Missä on lastenneuvola Mikkelissä?")
         page.locator(CARD).first.wait_for()
