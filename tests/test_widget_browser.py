@@ -230,6 +230,19 @@ def test_on_a_phone_a_child_sees_112_and_the_words_for_them_first(browser, site,
     context.close()
 
 
+def test_the_direct_answer_to_a_follow_up_is_shown_beside_its_card(page):
+    open_chat(page)
+    ask(page, "Missä on lastenneuvola Mikkelissä?")
+    page.locator(CARD).first.wait_for()
+    ask(page, "onko se auki lauantaina?")
+    wait_for_answer(page, 2)
+    answer = page.locator(".msg.bot:not(.hello)").nth(1)
+    bubbles = answer.locator(".bubble").all_inner_texts()
+    # "Mikkelin lastenneuvola: lauantai 5.12. suljettu." names the card, yet is the answer.
+    assert any("Mikkelin lastenneuvola" in b and "lauantai" in b.lower() for b in bubbles), bubbles
+    shot(page, "hours-follow-up")
+
+
 def test_switching_language_changes_the_widget_and_the_hint(page):
     open_chat(page)
     page.click("button.lang[data-lang=sv]")
@@ -431,6 +444,10 @@ def test_a_call_me_back_request_made_in_the_widget_reaches_the_staff_inbox(page,
         before = answers(page)
         ask(page, reply)
         wait_for_answer(page, before + 1)
+    # The family reads the confirmation (it names the perheneuvo, whose card is shown too).
+    confirmation = page.locator(".msg.bot:not(.hello)").last
+    assert "Kiitos! Pyyntösi on välitetty" in confirmation.inner_text()
+    shot(page, "callback-confirmed")
     with new_session(stack.database_url) as session, session.begin():
         _row, token = issue_api_token(session, "widget test", "viewer", None)
     inbox = httpx.get(site + "/inbox", headers={"Authorization": f"Bearer {token}"}, timeout=30).json()

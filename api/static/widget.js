@@ -285,7 +285,7 @@
 
   function renderBot(m) {
     var node = el("div", { class: "msg bot", "data-id": m.id }, [el("span", { class: "sr-only", text: t("bot") + ": " })]);
-    var shown = cardNames(m.answers);
+    var shown = cardEntries(m.answers);
     var crisis = m.answers.filter(isCrisis);
     // On a phone the first screen must hold 112 and the words for the moment: the crisis banner
     // stands first, whatever order the messages came in, then the texts, then any card.
@@ -300,25 +300,29 @@
     return node;
   }
 
-  // The bot also writes each service, the perheneuvo and the lines out as text (for plain-text channels).
-  // The cards say the same, better: a text that names a card's service or contact is left out
-  // on screen (it stays in the stored conversation); questions and notes still show.
-  function cardNames(list) {
-    var names = [];
+  // The bot also writes each service, the perheneuvo and the lines out as text (for plain-text
+  // channels). The cards say the same, better: a text that transcribes a card (its name and its
+  // number) is left out on screen (it stays in the stored conversation). A text that only names
+  // a card is the bot's own answer ("closed on Saturday", "X will call you back") and shows.
+  function cardEntries(list) {
+    var entries = [];
+    function add(name, phone) { if (name) entries.push({ name: name, phone: phone || "" }); }
     list.forEach(function (a) {
       var p = a.custom;
       if (!p || p.payload !== "pk.v1") return;
-      (p.services || []).forEach(function (s) { if (s.name) names.push(s.name); });
-      if (p.contact && p.contact.name) names.push(p.contact.name);
+      (p.services || []).forEach(function (s) { add(s.name, s.phone); });
+      if (p.contact) add(p.contact.name, p.contact.phone);
       // The banner lists the lines: the sentence that lists them again would push the words
       // for the moment ("you have done nothing wrong") below a phone's first screen.
-      (p.helplines || []).forEach(function (h) { if (h.name && h.phone !== "112") names.push(h.name); });
+      (p.helplines || []).forEach(function (h) { if (h.phone !== "112") add(h.name, h.phone); });
     });
-    return names;
+    return entries;
   }
 
-  function repeats(text, names) {
-    return names.some(function (name) { return text.indexOf(name) >= 0; });
+  function repeats(text, entries) {
+    return entries.some(function (e) {
+      return text.indexOf(e.name) >= 0 && (!e.phone || text.indexOf(e.phone) >= 0);
+    });
   }
 
   function isCrisis(answer) { return answer.custom && answer.custom.kind === "crisis" ? 1 : 0; }
