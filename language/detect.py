@@ -67,6 +67,18 @@ def language_scores(text: str) -> dict[str, float]:
     return scores
 
 
+def _too_little_to_switch(text: str, best: str, hint: str) -> bool:
+    """One word carries a language only when it is a word of that language's dictionary and not
+    of the conversation's, and is more than an interjection: "hmm", "asdfgh" or a district name
+    ("Pansio") kept flipping a Finnish conversation to English."""
+    tokens = [w for w in words(text) if not w.isdigit()]
+    if len(tokens) != 1:
+        return False
+    word = tokens[0].lower()
+    known = simplemma.is_known(word, lang=best) and not simplemma.is_known(word, lang=hint)
+    return len(word) < 4 or not known
+
+
 def detect_language(text: str, hint: str | None = None) -> str:
     """The language to answer in; `hint` is the conversation's or the page's language."""
     hint = hint if hint in LANGUAGES else None
@@ -75,6 +87,8 @@ def detect_language(text: str, hint: str | None = None) -> str:
     best, second = ranked[0], ranked[1]
     if scores[best] == 0.0:
         return hint or "fi"
+    if hint and _too_little_to_switch(text, best, hint):
+        return hint
     if hint and scores[best] - scores[second] < MIN_MARGIN and scores[hint] >= scores[second]:
         return hint
     return best
