@@ -13,11 +13,12 @@ from actions.dates import asked_day
 from actions.texts import DAY_WORDS, TEXTS, say, when_text
 from bot.crisis import child_voice, is_urgent
 from service_catalog.contacts import helplines_for, perheneuvo_for
+from service_catalog.coverage import NO_PLACE_EXAMPLE
 from service_catalog.hours import is_open_at, next_opening
 from service_catalog.hours_format import day_hours_text
 from service_catalog.models import Area, Service
 from service_catalog.payload import contact_item, helpline_item, payload, service_item
-from service_catalog.places import Place
+from service_catalog.places import Place, uncovered_place
 from service_catalog.search import SERVICE_LOADS, RankedService, route_need
 
 # Crisis kinds -> the service types that carry on once the immediate danger is over.
@@ -123,6 +124,9 @@ def route_answer(session: Session, ctx: Context) -> Answer:
             classifier_scores=ctx.classifier_scores,
         )
 
+    uncovered = uncovered_place(session, ctx.text) if ctx.place is None else None
+    if uncovered:
+        return uncovered_answer(session, ctx, uncovered, ranked_for(None))
     ranked = ranked_for(ctx.place)
     if not ranked and ctx.place is not None and ranked_for(None):
         return clarify_answer(session, ctx, "no_service_here", place=ctx.place.label)
@@ -131,14 +135,36 @@ def route_answer(session: Session, ctx: Context) -> Answer:
     items = [service_item(r.service, r.location, ctx.lang, ctx.now) for r in ranked]
     best = items[0]
     provider = f" ({best['provider']})" if best.get("provider") else ""
+    # No place known and nothing of the kind serves everyone: the service shown is an example.
+    lead = (
+        "example_service"
+        if ranked[0].place_rank >= NO_PLACE_EXAMPLE and ctx.place is None
+        else "best_service"
+    )
     texts = [
-        say("best_service", ctx.lang, name=best["name"], provider=provider) + " " + _details(best, ctx.lang)
+        say(lead, ctx.lang, name=best["name"], provider=provider, municipality=best.get("municipality") or "")
+        + " "
+        + _details(best, ctx.lang)
     ]
     if len(items) > 1:
         texts.append(say("also", ctx.lang, names=", ".join(i["name"] for i in items[1:])))
     contact = _add_way_on(session, ctx, texts)
     message = payload("services", ctx.lang, place=ctx.place, services=items, contact=contact)
     return Answer(texts, message, shown=_shown(ranked))
+
+
+def uncovered_answer(session: Session, ctx: Context, place: str, ranked: list[RankedService]) -> Answer:
+    """A place the catalogue does not cover is named as such (chat-payload.md), never replaced by
+    another municipality: only what serves the whole country is shown, with the helplines."""
+    everyone = [r for r in ranked if r.service.region_id is None]
+    items = [service_item(r.service, r.location, ctx.lang, ctx.now) for r in everyone]
+    texts = [say("not_covered", ctx.lang, place=place)]
+    if items:
+        texts.append(say("not_covered_everyone", ctx.lang, names=", ".join(i["name"] for i in items)))
+    lines = [helpline_item(line, ctx.lang) for line in helplines_for(session, ["child"])]
+    kind = "services" if items else "clarify"
+    message = payload(kind, ctx.lang, place=None, services=items, contact=None, helplines=lines)
+    return Answer(texts, message, shown=_shown(everyone))
 
 
 def one_door(session: Session, ctx: Context) -> list[RankedService]:

@@ -58,6 +58,21 @@ TEXTS: dict[str, dict[str, str]] = {
         "sv": "Okej, {place}. Berätta vad du behöver hjälp med, så söker jag en passande tjänst.",
         "en": "All right, {place}. Tell me what you need help with and I will find the right service.",
     },
+    "example_service": {
+        "fi": "Esimerkki tällaisesta palvelusta: {name}{provider}, {municipality}. Oman kuntasi palvelun kerron, kun tiedän, missä asut.",
+        "sv": "Ett exempel på en sådan tjänst: {name}{provider}, {municipality}. Tjänsten i din egen kommun kan jag berätta när jag vet var du bor.",
+        "en": "An example of such a service: {name}{provider}, {municipality}. I can tell you the one in your own municipality once I know where you live.",
+    },
+    "not_covered": {
+        "fi": "{place} ei vielä kuulu tämän chatin alueeseen, joten en tunne sen palveluja. Hätätilanteessa soita 112.",
+        "sv": "{place} hör ännu inte till den här chattens område, så jag känner inte till tjänsterna där. I en nödsituation ring 112.",
+        "en": "{place} is not yet covered by this chat, so I do not know its services. In an emergency call 112.",
+    },
+    "not_covered_everyone": {
+        "fi": "Nämä palvelut palvelevat koko maata: {names}.",
+        "sv": "De här tjänsterna betjänar hela landet: {names}.",
+        "en": "These services serve the whole country: {names}.",
+    },
     "best_service": {
         "fi": "Tähän sopii parhaiten: {name}{provider}.",
         "sv": "Bäst passar: {name}{provider}.",

@@ -20,6 +20,10 @@ from sqlalchemy.sql.elements import ColumnElement
 from service_catalog.models import Service
 from service_catalog.places import Place
 
+# With no place known and no service of the type serving everyone: one municipality's, shown
+# as an example of the kind of service.
+NO_PLACE_EXAMPLE = 2
+
 
 @dataclass(frozen=True)
 class Best:
@@ -30,9 +34,10 @@ class Best:
 
 
 def place_tiers(place: Place | None) -> list[tuple[int, ColumnElement]]:
-    """(rank, condition): 0 the place's own area, 1 its municipality, 2 its region, 3 nationwide."""
+    """(rank, condition): 0 the place's own area, 1 its municipality, 2 its region, 3 nationwide.
+    No place known: what serves everyone, 0 nationwide, 1 a whole region (chat-payload.md)."""
     if place is None:
-        return [(0, true())]
+        return [(0, Service.region_id.is_(None)), (1, Service.municipality_id.is_(None))]
     region = Service.region_id == place.region_id
     municipality = and_(region, Service.municipality_id == place.municipality_id)
     tiers = []
@@ -88,15 +93,17 @@ def best_of_types(
     """Each type's first service in the search's order; a type no service covers is left out."""
     if not codes:
         return {}
+    found = _best_in_tiers(session, codes, place_tiers(place), age, lang)
     if place is None:
-        found = {code: _first_by_id(session, code, age, lang) for code in sorted(codes)}
-        return {code: best for code, best in found.items() if best is not None}
-    return _best_in_place(session, codes, place, age, lang)
+        for code in sorted(set(codes) - set(found)):
+            if (example := _first_by_id(session, code, age, lang)) is not None:
+                found[code] = example
+    return found
 
 
 def _first_by_id(session: Session, code: str, age: int | None, lang: str) -> Best | None:
-    """No place known: every service of the type ranks 0. Walk them by id (the index's order)
-    tier by tier, stopping at the first fit, instead of sorting them all."""
+    """No place known and nothing of the type serves everyone: the first service by id (the
+    index's order), tier by tier, stopping at the first fit, instead of sorting them all."""
     live = and_(Service.type == code, Service.deleted_at.is_(None))
     for age_miss, age_condition in _split(age_fits(age)):
         for language_miss, language_condition in _split(language_fits(lang)):
@@ -107,12 +114,16 @@ def _first_by_id(session: Session, code: str, age: int | None, lang: str) -> Bes
                 .limit(1)
             )
             if found is not None:
-                return Best(found, age_miss, 0, language_miss)
+                return Best(found, age_miss, NO_PLACE_EXAMPLE, language_miss)
     return None
 
 
-def _best_in_place(
-    session: Session, codes: Collection[str], place: Place, age: int | None, lang: str
+def _best_in_tiers(
+    session: Session,
+    codes: Collection[str],
+    tiers_of_place: list[tuple[int, ColumnElement]],
+    age: int | None,
+    lang: str,
 ) -> dict[str, Best]:
     """A place's tiers hold few services of each type: one query ranks them all, every type."""
     live = and_(Service.type.in_(sorted(codes)), Service.deleted_at.is_(None))
@@ -126,7 +137,7 @@ def _best_in_place(
                 literal_column(str(rank)).label("rank"),
                 language_miss.label("language_miss"),
             ).where(live, condition)
-            for rank, condition in place_tiers(place)
+            for rank, condition in tiers_of_place
         )
     ).subquery()
     order = (tiers.c.age_miss, tiers.c.rank, tiers.c.language_miss, by_id(session, tiers.c.id))

@@ -10,6 +10,7 @@ beginning with the catalogue name, for words the dictionaries do not know either
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -200,6 +201,29 @@ def only_place(session: Session, text: str) -> Place | None:
         if i not in covered and fold(token) not in PLACE_FILLER and _token_place(token, index) is None:
             return None
     return find_place(session, text, index)
+
+
+# "asun Helsingissä", "vi bor i Helsingfors", "I live in Helsinki": the word after is a place.
+_LIVES_IN = re.compile(
+    r"\b(?:asun|asumme|asutaan|asuu|asuvat|kotoisin|bor|bo|live|living|lives|i'?m|we'?re|from)\s+"
+    r"(?:i\s+|in\s+)?([^\W\d_][\w-]*)",
+    re.IGNORECASE,
+)
+
+
+def uncovered_place(session: Session, text: str) -> str | None:
+    """A place the family says they live in that the catalogue does not cover ("I live in
+    Helsinki"), by its dictionary form; the contract wants it named, never replaced."""
+    if find_place(session, text) is not None:
+        return None
+    for match in _LIVES_IN.finditer(text):
+        word = match.group(1).lower()
+        for lang in ("fi", "sv", "en"):
+            name = simplemma.lemmatize(word, lang=lang)
+            # The dictionaries give a proper noun's lemma capitalised: "helsingissä" -> "Helsinki".
+            if name[:1].isupper():
+                return name
+    return None
 
 
 def place_by_name(session: Session, name: str | None) -> Place | None:

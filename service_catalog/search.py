@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload, with_loader_criteria
 
 from language.text import fold, lemmas
-from service_catalog.coverage import best_of_types
+from service_catalog.coverage import NO_PLACE_EXAMPLE, best_of_types
 from service_catalog.models import Service, ServiceLocation
 from service_catalog.places import Place
 from service_catalog.taxonomy import LEVEL_ORDER, level_of, service_types
@@ -102,9 +102,10 @@ def keyword_scores(session: Session, text: str, lang: str) -> dict[str, float]:
 
 
 def place_rank(service: Service, place: Place | None) -> int | None:
-    """0 the place's own area, 1 its municipality, 2 its region, 3 nationwide; None elsewhere."""
+    """0 the place's own area, 1 its municipality, 2 its region, 3 nationwide; None elsewhere.
+    No place known: 0 nationwide, 1 a whole region, 2 one municipality's (an example)."""
     if place is None:
-        return 0
+        return 0 if service.region_id is None else 1 if service.municipality_id is None else NO_PLACE_EXAMPLE
     if service.region_id is None:
         return 3
     if service.region_id != place.region_id:

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from actions.answers import Context, _place_question, one_door
+from actions.answers import Context, _place_question, one_door, route_answer
 from service_catalog.models import Area, Service, ServiceLocation
 from service_catalog.places import place_by_name
 
@@ -54,3 +54,20 @@ def test_no_area_is_asked_for_when_the_municipalitys_areas_are_all_removed(sessi
         is None
     )
     assert _place_question(session, Context("apua", "fi", NOW, turku)) is None
+
+
+def test_a_place_the_catalogue_does_not_cover_is_named_and_never_replaced(session: Session):
+    answer = route_answer(
+        session, Context("I live in Helsinki, where is the child health clinic?", "en", NOW)
+    )
+    assert answer.texts[0].startswith("Helsinki is not yet covered")
+    shown = [session.get(Service, s["id"]) for s in answer.payload["services"]]
+    assert all(service.region_id is None for service in shown)  # nationwide only, no Mikkeli clinic
+    assert answer.payload["helplines"]
+
+
+def test_with_no_place_a_municipalitys_service_is_called_an_example(session: Session):
+    answer = route_answer(session, Context("missä on lastenneuvola", "fi", NOW))
+    assert answer.payload["services"][0]["municipality"]
+    assert answer.texts[0].startswith("Esimerkki tällaisesta palvelusta")
+    assert any("Missä kunnassa asut" in t for t in answer.texts)

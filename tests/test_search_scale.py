@@ -159,7 +159,9 @@ def test_a_turns_queries_use_indexes_and_never_scan_the_services(scale: tuple[st
         scans = [line for line in plan if FULL_SCAN[dialect].search(line)]
         assert not scans, f"{scans} in the plan of {statement}:\n" + "\n".join(plan)
     used = "\n".join(line for plan in plans.values() for line in plan)
-    for index in ("ix_service_coverage", "ix_service_type_id", "ix_service_location_live"):
+    # ix_service_type_id serves a turn with no place only when nothing of a type serves everyone
+    # (the example by id); the scale catalogue has region-wide services of every type.
+    for index in ("ix_service_coverage", "ix_service_location_live"):
         assert index in used
     assert re.search(r"type_word|pk_type_word", used)
 
