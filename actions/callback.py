@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import abc
+import re
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -12,7 +13,8 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
 from actions.answers import Answer, Context
-from actions.base import CatalogueAction, guarded
+from actions.base import CatalogueAction, guarded, send
+from actions.context import build_context
 from actions.handoff import (
     CallbackForm,
     offer_answer,
@@ -21,8 +23,10 @@ from actions.handoff import (
     valid_municipality,
     valid_topic,
 )
+from actions.routing import ActionRouteNeed
 from actions.texts import say
 from language.detect import detect_language
+from language.text import fold
 from service_catalog.db import new_session
 from service_catalog.inbox import notify_webhook_in_background
 from service_catalog.settings import get_settings
@@ -54,6 +58,8 @@ class _AskAction(Action, abc.ABC):
     """Asks one slot of the form in the family's language; abstract, so rasa-sdk skips it."""
 
     text_key = ""
+    # Quick replies under the question, as (text key, what the button sends).
+    buttons: tuple[tuple[str, str], ...] = ()
 
     @abc.abstractmethod
     def name(self) -> str:
@@ -63,14 +69,17 @@ class _AskAction(Action, abc.ABC):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
+        lang = _lang(tracker)
+        buttons = [{"title": say(key, lang), "payload": say(key, lang)} for key, _ in self.buttons]
         dispatcher.utter_message(
-            text=say(self.text_key, _lang(tracker), days=get_settings().callback_retention_days)
+            text=say(self.text_key, lang, days=get_settings().callback_retention_days), buttons=buttons
         )
         return []
 
 
 class ActionAskCallbackConsent(_AskAction):
     text_key = "callback_ask_consent"
+    buttons = (("button_yes", "yes"), ("button_no", "no"))
 
     def name(self) -> str:
         return "action_ask_callback_consent"
@@ -97,9 +106,39 @@ class ActionAskCallbackMunicipality(_AskAction):
         return "action_ask_callback_municipality"
 
 
+# "peruuta", "en halua", "avbryt", "cancel": the family leaves the form (folded text).
+_CANCEL = re.compile(
+    r"\b(peru\w*|lopeta|keskeyt\w*|unohda|en halua|ei kiitos|avbryt|sluta|glom det|vill inte|"
+    r"cancel|stop|never ?mind|forget it|dont want|do not want)\b"
+)
+# How sure the classifier must be that a message is a new question, not an answer to the form.
+NEW_QUESTION_CONFIDENCE = 0.6
+
+
+def _new_question(tracker: Tracker) -> bool:
+    intent = (tracker.latest_message or {}).get("intent") or {}
+    name = str(intent.get("name") or "")
+    asks = name.startswith("need_") or name in ("ask_hours", "ask_contact", "out_of_scope")
+    return asks and float(intent.get("confidence") or 0.0) >= NEW_QUESTION_CONFIDENCE
+
+
 class ValidateCallbackForm(FormValidationAction):
     # A failure while checking an answer gets the retry text too, never a tracker in a 500.
     run = guarded(FormValidationAction.run)
+
+    def _left(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any] | None:
+        """The family leaves the form: a cancel word, or a new question (answered here). Consent
+        withdrawn ends the form, and the submit action stores nothing and says so."""
+        text = fold(str(value or ""))
+        if _CANCEL.search(text):
+            return {"callback_consent": False}
+        if _new_question(tracker):
+            with new_session() as session:
+                ctx = build_context(session, tracker)
+                answer, _events = ActionRouteNeed().answer(session, ctx, tracker)
+            send(dispatcher, answer)
+            return {"callback_consent": False}
+        return None
 
     def name(self) -> str:
         return "validate_callback_form"
@@ -124,7 +163,12 @@ class ValidateCallbackForm(FormValidationAction):
     def validate_callback_contact(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        # A slot cleared at the start (action_start_callback) is no answer: nothing to refuse.
+        if value is None:
+            return {"callback_contact": None}
         contact = valid_contact(str(value or ""))
+        if contact is None and (left := self._left(value, dispatcher, tracker)) is not None:
+            return left
         if contact is None:
             dispatcher.utter_message(text=say("callback_bad_contact", _lang(tracker)))
         return {"callback_contact": contact}
@@ -132,13 +176,21 @@ class ValidateCallbackForm(FormValidationAction):
     def validate_callback_topic(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        # Any words are a topic, a question too; only a short cancel ("peruuta", "en halua")
+        # leaves ("en halua riidellä lapsen kanssa" is a topic).
+        if value is not None and len(str(value).split()) <= 3 and _CANCEL.search(fold(str(value))):
+            return {"callback_consent": False}
         return {"callback_topic": valid_topic(str(value or ""))}
 
     def validate_callback_municipality(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        if value is None:
+            return {"callback_municipality": None}
         with new_session() as session:
             place = valid_municipality(session, str(value or ""))
+        if place is None and (left := self._left(value, dispatcher, tracker)) is not None:
+            return left
         if place is None:
             dispatcher.utter_message(text=say("callback_bad_municipality", _lang(tracker)))
             return {"callback_municipality": None}

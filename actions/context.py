@@ -13,9 +13,10 @@ from actions.age import child_age
 from actions.answers import Answer, Context
 from bot.crisis import crisis_kinds
 from language.detect import detect_language
+from language.text import LANGUAGES
 from service_catalog.hours import HELSINKI
 from service_catalog.models import Area, Municipality
-from service_catalog.places import Place, find_place, place_by_name
+from service_catalog.places import Place, find_place, only_place, place_by_name
 
 NEED_PREFIX = "need_"
 
@@ -53,6 +54,9 @@ def build_context(session: Session, tracker: Tracker, text: str | None = None) -
     age = child_age(text)
     if age is None and tracker.get_slot("child_age") is not None:
         age = int(tracker.get_slot("child_age"))
+    raw = message.get("text") or ""
+    # A bare place name ("Mikkeli", "Kupittaa") says nothing of the language: keep the conversation's.
+    lang = hint if hint in LANGUAGES and only_place(session, raw) else detect_language(raw, hint=hint)
     kinds = message.get("crisis_kinds")
     if kinds is None:
         # A tracker that did not come through our NLU (a test, another channel): the floor.
@@ -60,7 +64,7 @@ def build_context(session: Session, tracker: Tracker, text: str | None = None) -
     return Context(
         text=text,
         crisis_kinds=list(kinds),
-        lang=detect_language(message.get("text") or "", hint=hint),
+        lang=lang,
         now=datetime.now(HELSINKI),
         place=place,
         age=age,

@@ -132,6 +132,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "sv": "Familjerådgivaren svarar inte just nu; nästa gång {when}.",
         "en": "The family adviser is not answering right now; next {when}.",
     },
+    "button_yes": {"fi": "Kyllä", "sv": "Ja", "en": "Yes"},
+    "button_no": {"fi": "Ei", "sv": "Nej", "en": "No"},
     "callback_offer": {
         "fi": "Voit myös jättää soittopyynnön: kirjoita 'pyydä apua'.",
         "sv": "Du kan också be att bli uppringd: skriv 'be om hjälp'.",

@@ -76,7 +76,9 @@ def _too_little_to_switch(text: str, best: str, hint: str) -> bool:
         return False
     word = tokens[0].lower()
     known = simplemma.is_known(word, lang=best) and not simplemma.is_known(word, lang=hint)
-    return len(word) < 4 or not known
+    # A proper noun ("Mikkeli", lemmatised with a capital) is a name in every language.
+    proper = simplemma.lemmatize(word, lang=best)[:1].isupper()
+    return len(word) < 4 or not known or proper
 
 
 def detect_language(text: str, hint: str | None = None) -> str:

@@ -19,6 +19,7 @@ from language.detect import detect_language
         ("hmm", "fi", "fi"),
         ("asdfgh", "fi", "fi"),
         ("Pansio", "fi", "fi"),
+        ("Helsinki", "en", "en"),
         ("ok", "sv", "sv"),
         ("😊", "sv", "sv"),
     ],

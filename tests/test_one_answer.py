@@ -1,4 +1,5 @@
-"""One turn, one answer: whatever a family types, the bot answers once.
+"""One turn, one answer: whatever a family types, the bot answers once; and the call-me-back
+form is one a person can leave.
 
 A state no rule fitted ran the core fallback again and again, up to Rasa's ten predictions a
 turn ("ok" got ten answers, 20 messages). Random texts, one-word answers and every area name of
@@ -15,6 +16,7 @@ import pytest
 from sqlalchemy import select
 
 from service_catalog.db import new_session
+from service_catalog.inbox import CallbackRequest
 from service_catalog.models import Area
 from service_catalog.settings import REPO_ROOT
 from tests.stack import Stack
@@ -80,3 +82,48 @@ def test_every_short_random_or_place_reply_gets_one_answer(stack):
         if payloads(answer) > 1 or len(texts) != len(set(texts)) or not answer:
             repeated[reply] = (payloads(answer), len(answer))
     assert repeated == {}
+
+
+def said(messages: list[dict]) -> str:
+    return " ".join(m.get("text") or "" for m in messages)
+
+
+def requests_stored(database_url: str) -> int:
+    with new_session(database_url) as session:
+        return len(session.scalars(select(CallbackRequest)).all())
+
+
+def test_the_request_starts_with_its_question_and_yes_no_buttons(stack):
+    first = stack.say(f"cb-{uuid.uuid4().hex}", "haluan että minulle soitetaan")
+    assert "ei näytä" not in said(first) and "En tunnistanut" not in said(first)
+    buttons = [b["title"] for m in first for b in m.get("buttons") or []]
+    assert buttons == ["Kyllä", "Ei"]
+
+
+@pytest.mark.parametrize("leave", ["peruuta", "en halua antaa numeroa", "avbryt", "cancel"])
+def test_a_cancel_word_leaves_the_form_and_stores_nothing(stack, leave):
+    sender, before = f"cb-{uuid.uuid4().hex}", requests_stored(stack.database_url)
+    stack.say(sender, "haluan että minulle soitetaan", {"municipality": "Mikkeli"})
+    stack.say(sender, "kyllä")
+    answer = said(stack.say(sender, leave))
+    assert "en tallentanut mitään" in answer or "did not store" in answer or "sparade ingenting" in answer
+    # The form is over: a number sent now is not taken as the contact.
+    stack.say(sender, "040 765 4321")
+    assert requests_stored(stack.database_url) == before
+
+
+def test_a_new_question_inside_the_form_is_answered(stack):
+    sender = f"cb-{uuid.uuid4().hex}"
+    stack.say(sender, "pyydä apua", {"municipality": "Mikkeli"})
+    stack.say(sender, "kyllä")
+    answer = stack.say(sender, "miten pääsen perheneuvolaan")
+    services = [s["type"] for m in answer if "custom" in m for s in m["custom"].get("services") or []]
+    assert "perheneuvola" in services
+    assert "ei näytä" not in said(answer)
+
+
+def test_a_foreign_number_is_taken(stack):
+    sender = f"cb-{uuid.uuid4().hex}"
+    stack.say(sender, "I'd like someone to call me")
+    stack.say(sender, "yes")
+    assert "what you would like to talk about" in said(stack.say(sender, "+46 70 123 45 67"))
