@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from actions.answers import Answer, Context, closed_hint, one_door
 from actions.texts import say
+from privacy.masking import mask_personal_data
 from service_catalog.contacts import perheneuvo_for
 from service_catalog.inbox import CallbackRequest, create_request, family_contact, mask_contact
 from service_catalog.payload import contact_item, payload, service_item
@@ -42,7 +43,9 @@ def valid_contact(text: str) -> str | None:
 
 
 def valid_topic(text: str) -> str | None:
-    text = " ".join((text or "").split())
+    """The family's matter in their words, personal data masked: the number or email they
+    give goes in its own field, and staff, exports and logs read the topic."""
+    text = mask_personal_data(" ".join((text or "").split()))
     return text[:TOPIC_MAX] if len(text) >= 2 else None
 
 

@@ -21,7 +21,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import JSON, Boolean, Column, DateTime, String, Text, delete, select
+from sqlalchemy import JSON, Boolean, Column, DateTime, String, Text, delete, func, select
 from sqlalchemy.orm import Session
 
 from language.text import fold, lemmas
@@ -143,6 +143,20 @@ def add_rating(
     )
     session.add(rating)
     return rating
+
+
+def rating_refusal(session: Session, sender_id: str) -> str | None:
+    """Why a rating from this conversation is not taken, or None: a rating is for an answer
+    the bot gave with services, once each (500 posts moved a week's figures from 2 to 504)."""
+    key = conversation_key(sender_id)
+    answers = session.scalar(
+        select(func.count()).where(AnswerEvent.conversation == key, AnswerEvent.kind == "services")
+    )
+    if not answers:
+        return "no answer of this conversation to rate"
+    if session.scalar(select(func.count()).where(Rating.conversation == key)) >= answers:
+        return "every answer of this conversation is rated already"
+    return None
 
 
 def purge_expired(session: Session, *, days: int | None = None, now: datetime | None = None) -> int:

@@ -241,3 +241,17 @@ def test_closed_perheneuvo_says_when_they_answer_and_offers_the_request(session)
         session, Context(text="kenelle soitan?", lang="fi", now=monday_morning, place=place)
     )
     assert "pyydä apua" not in " ".join(open_now.texts)
+
+
+def test_the_topic_is_kept_with_personal_data_masked(staff_url):
+    conversation = Conversation({"municipality": "Mikkeli"})
+    _start(conversation)
+    conversation.answer("kyllä", "affirm", "callback_consent", True)
+    conversation.answer("040 123 4567", "inform", "callback_contact", "040 123 4567")
+    topic = "soittakaa myös miehelle 040 765 4321 tai maija@example.com, hetu 131052-308T"
+    conversation.answer(topic, "inform", "callback_topic", topic)
+    conversation.run(ActionSubmitCallback(), conversation.tracker("", "inform"))
+    with new_session(staff_url) as session:
+        (request,) = session.scalars(select(CallbackRequest)).all()
+    assert "765 4321" not in request.topic and "maija@" not in request.topic and "308T" not in request.topic
+    assert "[puhelin]" in request.topic and request.topic.startswith("soittakaa myös miehelle")

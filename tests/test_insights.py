@@ -318,6 +318,8 @@ def test_a_viewer_reads_the_weekly_figures(client, auth, staff_url):
 
 
 def test_a_family_rates_an_answer_without_signing_in(client, staff_url):
+    with new_session(staff_url) as s, s.begin():
+        _answer(s, "web-abc", "services", NOW)
     body = {"sender": "web-abc", "helpful": False, "services": ["mikkeli-neuvola"], "language": "sv"}
     response = client.post("/feedback", json=body, headers={"Origin": "http://localhost:8000"})
     assert response.status_code == 204 and not response.content
@@ -336,6 +338,20 @@ def test_a_family_rates_an_answer_without_signing_in(client, staff_url):
     allowed = preflight("http://localhost:8000")
     assert allowed.status_code == 200 and "POST" in allowed.headers["access-control-allow-methods"]
     assert "access-control-allow-origin" not in preflight("https://evil.example").headers
+
+
+def test_a_rating_is_taken_only_for_an_answer_the_bot_gave_and_once(client, staff_url):
+    body = {"sender": "web-flood", "helpful": False}
+    refused = client.post("/feedback", json=body)
+    assert refused.status_code == 409 and "no answer" in refused.json()["detail"]
+    with new_session(staff_url) as s, s.begin():
+        _answer(s, "web-flood", "services", NOW)
+        _answer(s, "web-flood", "small_talk", NOW)  # nothing to rate in small talk
+    assert client.post("/feedback", json=body).status_code == 204
+    again = [client.post("/feedback", json=body).status_code for _ in range(5)]
+    assert again == [409] * 5
+    with new_session(staff_url) as s:
+        assert len(s.scalars(select(Rating)).all()) == 1
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, HTTPException, Query, Response, status
 
 from api.deps import CurrentUser, SessionDep
 from api.schemas import FeedbackCreate, UnansweredQuestionPublic, WeekFigures
@@ -21,8 +21,16 @@ feedback = APIRouter(prefix="/feedback", tags=["feedback"])
 router = APIRouter(prefix="/insights", tags=["insights"])
 
 
-@feedback.post("", status_code=status.HTTP_204_NO_CONTENT, response_class=Response, summary="Rate an answer")
+@feedback.post(
+    "",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    summary="Rate an answer",
+    responses={409: {"description": "the conversation has no answer to rate, or every one is rated"}},
+)
 def add_rating(body: FeedbackCreate, session: SessionDep) -> Response:
+    if reason := insights.rating_refusal(session, body.sender):
+        raise HTTPException(status.HTTP_409_CONFLICT, reason)
     insights.add_rating(
         session, sender_id=body.sender, helpful=body.helpful, services=body.services, language=body.language
     )
