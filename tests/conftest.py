@@ -24,6 +24,23 @@ def assert_pk_v1(message: dict) -> None:
     jsonschema.Draft202012Validator(SCHEMA).validate(message)
 
 
+# Personal data the tests send as a family would (tests/test_action_failures.py and others), in
+# the forms they send it: none of it may reach a log of the servers in clear.
+SENT_PERSONAL_DATA = ("040 765 4321", "0407654321", "maija@example.com", "131052-308T", "131052308T")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_personal_data_in_any_log(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """After every test: the logs the servers wrote (Rasa, actions, API, nginx, supervisord, all
+    under the run's temporary folder) hold none of the personal data the tests sent."""
+    yield
+    found = []
+    for log in tmp_path_factory.getbasetemp().rglob("*.log"):
+        text = log.read_text(encoding="utf-8", errors="replace")
+        found.extend(f"{log.name}: {item}" for item in SENT_PERSONAL_DATA if item in text)
+    assert found == [], found
+
+
 @pytest.fixture(scope="session")
 def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("catalog") / "seeded.sqlite3"
