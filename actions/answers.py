@@ -310,9 +310,10 @@ def contact_answer(session: Session, ctx: Context) -> Answer:
     return Answer(texts, message, shown=ctx.shown)
 
 
-def closed_hint(session: Session, ctx: Context) -> list[str]:
-    """Outside the perheneuvo's hours: when they answer next, and the call-me-back request
-    instead of a number nobody picks up now. Nothing while open or when the hours are unknown."""
+def closed_hint(session: Session, ctx: Context, *, offer_callback: bool = True) -> list[str]:
+    """Outside the perheneuvo's hours: when they answer next, and (unless the family has just
+    made one) the call-me-back request instead of a number nobody picks up now. Nothing while
+    open or when the hours are unknown."""
     contact = perheneuvo_for(session, ctx.place)
     if contact is None or is_open_at(contact.hours, ctx.now) is not False:
         return []
@@ -320,5 +321,6 @@ def closed_hint(session: Session, ctx: Context) -> list[str]:
     opening = next_opening(contact.hours, ctx.now)
     if opening is not None:
         texts.append(say("closed_next", ctx.lang, when=when_text(opening, ctx.lang)))
-    texts.append(say("callback_offer", ctx.lang))
+    if offer_callback:
+        texts.append(say("callback_offer", ctx.lang))
     return texts

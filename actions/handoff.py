@@ -106,6 +106,6 @@ def submit_callback(
         texts = [say("callback_done", ctx.lang, name=contact.name, place=place.label, channel=how)]
     else:
         texts = [say("callback_done_no_contact", ctx.lang, place=place.label, channel=how)]
-    texts.extend(t for t in closed_hint(session, ctx) if t != say("callback_offer", ctx.lang))
+    texts.extend(closed_hint(session, ctx, offer_callback=False))
     texts.append(say("callback_crisis_note", ctx.lang))
     return Answer(texts, message, shown=ctx.shown), request

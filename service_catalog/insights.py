@@ -19,7 +19,6 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import JSON, Boolean, Column, DateTime, String, Text, delete, func, select
 from sqlalchemy.orm import Session
@@ -27,6 +26,7 @@ from sqlalchemy.orm import Session
 from language.text import fold, lemmas
 from privacy.masking import mask_personal_data
 from service_catalog.csv_cells import neutralised_row
+from service_catalog.hours import HELSINKI
 from service_catalog.models import Base, _now
 from service_catalog.search import _STOPWORDS
 from service_catalog.settings import Settings, get_settings
@@ -234,8 +234,8 @@ def _week_start(day: date) -> date:
 
 
 def weekly(session: Session, *, weeks: int = 4, now: datetime | None = None) -> list[dict[str, Any]]:
-    """Figures per ISO week (in the service's time zone), the newest week first."""
-    tz = ZoneInfo(get_settings().timezone)
+    """Figures per ISO week (in Finnish time, as the opening hours), the newest week first."""
+    tz = HELSINKI
     local_now = (now or _now()).astimezone(tz)
     first = _week_start(local_now.date()) - timedelta(weeks=weeks - 1)
     since = datetime.combine(first, datetime.min.time(), tzinfo=tz).astimezone(timezone.utc)

@@ -74,9 +74,6 @@ def development_secret(path: Path) -> str:
 
 class Settings(BaseSettings):
     database_url: str = f"sqlite:///{REPO_ROOT / 'var' / 'catalog.sqlite3'}"
-    timezone: str = "Europe/Helsinki"
-    # How many services one routing answer lists (best first).
-    max_services: int = 3
     rasa_url: str = "http://localhost:5005"
     # "production" in every process of a production set-up (`make production` sets it for the
     # processes it starts): a setting production cannot do without then stops the process.
