@@ -320,7 +320,7 @@ def closed_hint(session: Session, ctx: Context, *, offer_callback: bool = True) 
     texts = []
     opening = next_opening(contact.hours, ctx.now)
     if opening is not None:
-        texts.append(say("closed_next", ctx.lang, when=when_text(opening, ctx.lang)))
+        texts.append(say("closed_next", ctx.lang, when=when_text(opening, ctx.lang, ctx.now)))
     if offer_callback:
         texts.append(say("callback_offer", ctx.lang))
     return texts

@@ -224,13 +224,22 @@ CLOCK_WORD = {"fi": "klo", "sv": "kl.", "en": "at"}
 TEXTS.update(CRISIS_TEXTS)
 
 
-def when_text(moment: datetime, lang: str) -> str:
-    """A coming moment in Helsinki time: "maanantaina 30.11. klo 8.00", "on Monday 30.11. at 8:00"."""
+# A coming moment today or tomorrow is said so, not by its weekday and date.
+NEAR_DAY_WORDS = {"fi": ("tänään", "huomenna"), "sv": ("i dag", "i morgon"), "en": ("today", "tomorrow")}
+
+
+def when_text(moment: datetime, lang: str, now: datetime | None = None) -> str:
+    """A coming moment in Helsinki time: "tänään klo 9.00", "huomenna klo 9.00",
+    "maanantaina 30.11. klo 8.00", "on Monday 30.11. at 8:00"."""
     local = moment.astimezone(HELSINKI)
     separator = ":" if lang == "en" else "."
     clock = f"{local.hour}{separator}{local.minute:02d}"
-    day = DAY_WORDS.get(lang, DAY_WORDS["fi"])[local.weekday()]
-    return f"{day} {local.day}.{local.month}. {CLOCK_WORD.get(lang, 'klo')} {clock}"
+    ahead = (local.date() - (now or datetime.now(HELSINKI)).astimezone(HELSINKI).date()).days
+    if ahead in (0, 1):
+        day = NEAR_DAY_WORDS.get(lang, NEAR_DAY_WORDS["fi"])[ahead]
+    else:
+        day = DAY_WORDS.get(lang, DAY_WORDS["fi"])[local.weekday()] + f" {local.day}.{local.month}."
+    return f"{day} {CLOCK_WORD.get(lang, 'klo')} {clock}"
 
 
 def say(key: str, lang: str, **values: object) -> str:

@@ -236,6 +236,13 @@ def test_closed_perheneuvo_says_when_they_answer_and_offers_the_request(session)
         session, Context(text="who do I call?", lang="en", now=saturday_evening, place=place)
     )
     assert "on Monday 30.11. at 9:00" in " ".join(english.texts) and "ask for help" in " ".join(english.texts)
+    # Today and tomorrow are said so: "on Monday 30.11." on a Monday morning read as next week.
+    for now, when in (
+        (datetime(2026, 11, 30, 7, 0, tzinfo=HELSINKI), "seuraavan kerran tänään klo 9.00"),
+        (datetime(2026, 11, 29, 20, 0, tzinfo=HELSINKI), "seuraavan kerran huomenna klo 9.00"),
+    ):
+        early = contact_answer(session, Context(text="kenelle soitan?", lang="fi", now=now, place=place))
+        assert when in " ".join(early.texts)
     monday_morning = datetime(2026, 11, 30, 10, 0, tzinfo=HELSINKI)
     open_now = contact_answer(
         session, Context(text="kenelle soitan?", lang="fi", now=monday_morning, place=place)
