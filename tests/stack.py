@@ -117,11 +117,13 @@ class Stack:
 
 
 @contextmanager
-def api_server(env: dict[str, str], log_path: Path) -> Iterator[str]:
-    """The API (`api.main`) under uvicorn on a free port, with `env` added to this environment."""
+def api_server(env: dict[str, str], log_path: Path, keep_alive: int = 5) -> Iterator[str]:
+    """The API (`api.main`) under uvicorn on a free port, with `env` added to this environment;
+    `keep_alive`: seconds an idle connection is kept (uvicorn's default 5)."""
     port = free_port()
     with log_path.open("wb") as log:
         command = [sys.executable, "-m", "uvicorn", "api.main:app", "--port", str(port), "--ws", "none"]
+        command += ["--timeout-keep-alive", str(keep_alive)]
         process = subprocess.Popen(
             command, cwd=REPO_ROOT, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT
         )
