@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import ipaddress
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -41,7 +40,7 @@ from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 from starlette.requests import Request
 
-from service_catalog.settings import comma_list, get_settings
+from service_catalog.settings import caller_address, get_settings, trusted_networks
 from service_catalog.staff import SignInAttempt
 
 ACCOUNT_LIMIT = 5
@@ -88,17 +87,10 @@ def address_key(address: str) -> str:
 
 
 def client_address(request: Request) -> str:
-    """The caller's address: X-Real-IP when a trusted proxy (our nginx) sent the request."""
+    """The staff member's address (see `caller_address`)."""
     peer = request.client.host if request.client else ""
-    forwarded = (request.headers.get("x-real-ip") or "").strip()
-    try:
-        peer_ip = ipaddress.ip_address(peer)
-    except ValueError:
-        return peer or "unknown"
-    trusted = (
-        ipaddress.ip_network(item, strict=False) for item in comma_list(get_settings().trusted_proxies)
-    )
-    return forwarded if forwarded and any(peer_ip in network for network in trusted) else peer
+    trusted = trusted_networks(get_settings().trusted_proxies)
+    return caller_address(peer, request.headers.get("x-real-ip"), trusted)
 
 
 def _failures(session: Session, since: datetime, limit: int, *where: object) -> list[datetime]:

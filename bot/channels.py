@@ -16,7 +16,6 @@ types a slash first (a child in danger too) must still be answered, not refused.
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 import json
 import logging
 import re
@@ -32,7 +31,13 @@ from sanic.response import HTTPResponse
 from bot.limits import Limiter, Rate
 from bot.stores import TrackerStoreUnavailable
 from privacy.masking import install_log_masking
-from service_catalog.settings import Settings, comma_list, get_settings
+from service_catalog.settings import (
+    Networks,
+    Settings,
+    caller_address,
+    get_settings,
+    trusted_networks,
+)
 
 log = logging.getLogger(__name__)
 # Rasa's own warnings (rasa.shared.utils.io.raise_warning, e.g. for a '/intent{...}' it cannot
@@ -112,20 +117,9 @@ def parse_message(body: bytes, settings: Settings) -> tuple[str, str, dict[str, 
     return sender, text, metadata
 
 
-def trusted_networks(setting: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
-    return tuple(ipaddress.ip_network(item, strict=False) for item in comma_list(setting))
-
-
-def client_address(
-    request: Request, trusted: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]
-) -> str:
-    """The family's address: X-Real-IP when a trusted proxy (our nginx) sent the request."""
-    forwarded = request.headers.get("x-real-ip")
-    try:
-        peer = ipaddress.ip_address(request.ip)
-    except ValueError:
-        return request.ip
-    return forwarded if forwarded and any(peer in network for network in trusted) else request.ip
+def client_address(request: Request, trusted: Networks) -> str:
+    """The family's address (see `caller_address`)."""
+    return caller_address(request.ip, request.headers.get("x-real-ip"), trusted)
 
 
 def _key(kind: str, value: str) -> str:

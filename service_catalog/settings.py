@@ -5,6 +5,7 @@ Read from the environment (and `.env`) with embedded defaults, so a new user nee
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import os
 import secrets
@@ -151,6 +152,25 @@ class Settings(BaseSettings):
 def comma_list(value: str) -> list[str]:
     """The items of a comma-separated setting (PK_CORS_ORIGINS, PK_TRUSTED_PROXIES), blanks dropped."""
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+Networks = tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]
+
+
+def trusted_networks(setting: str) -> Networks:
+    """PK_TRUSTED_PROXIES as networks."""
+    return tuple(ipaddress.ip_network(item, strict=False) for item in comma_list(setting))
+
+
+def caller_address(peer: str, forwarded: str | None, trusted: Networks) -> str:
+    """The caller's address: X-Real-IP when a trusted proxy (our nginx) sent the request; the
+    chat webhook and the staff sign-in both count by it."""
+    forwarded = (forwarded or "").strip()
+    try:
+        peer_ip = ipaddress.ip_address(peer)
+    except ValueError:
+        return peer or "unknown"
+    return forwarded if forwarded and any(peer_ip in network for network in trusted) else peer
 
 
 @lru_cache
