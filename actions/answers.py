@@ -51,6 +51,8 @@ class Context:
     # The kinds of danger the NLU found in this message (computed once, in bot.components).
     crisis_kinds: list[str] = field(default_factory=list)
     shown: list[dict[str, str | None]] = field(default_factory=list)
+    # The message is a place of the catalogue and nothing else ("Kupittaa"): an answer to "where?".
+    place_only: bool = False
 
 
 def _details(item: dict[str, Any], lang: str) -> str:

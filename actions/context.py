@@ -56,7 +56,8 @@ def build_context(session: Session, tracker: Tracker, text: str | None = None) -
         age = int(tracker.get_slot("child_age"))
     raw = message.get("text") or ""
     # A bare place name ("Mikkeli", "Kupittaa") says nothing of the language: keep the conversation's.
-    lang = hint if hint in LANGUAGES and only_place(session, raw) else detect_language(raw, hint=hint)
+    place_only = only_place(session, raw) is not None
+    lang = hint if hint in LANGUAGES and place_only else detect_language(raw, hint=hint)
     kinds = message.get("crisis_kinds")
     if kinds is None:
         # A tracker that did not come through our NLU (a test, another channel): the floor.
@@ -65,6 +66,7 @@ def build_context(session: Session, tracker: Tracker, text: str | None = None) -
         text=text,
         crisis_kinds=list(kinds),
         lang=lang,
+        place_only=place_only,
         now=datetime.now(HELSINKI),
         place=place,
         age=age,

@@ -19,7 +19,6 @@ from actions.answers import (
 )
 from actions.base import CatalogueAction
 from actions.context import need_scores
-from service_catalog.places import only_place
 
 # Below this the classifier's guess is not used; the catalogue's words decide alone.
 MIN_CLASSIFIER_CONFIDENCE = 0.25
@@ -79,7 +78,7 @@ def place_reply(session: Session, ctx: Context, tracker: Tracker) -> tuple[Answe
     """A text that is only a place of the catalogue is an answer to "where?", whatever intent
     the classifier gave it (a district it never saw in training, "Pansio", read as goodbye);
     the catalogue is read at run time, so a place staff add is understood at once."""
-    if ctx.crisis_kinds or only_place(session, ctx.text) is None:
+    if ctx.crisis_kinds or not ctx.place_only:
         return None
     return place_answer(session, ctx, tracker)
 
