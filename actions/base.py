@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from actions.answers import Answer, Context
 from actions.context import build_context, context_slots
 from actions.failure import answer_failure, describe_failure
-from service_catalog import insights
+from office import insights
 from service_catalog.db import new_session
 
 log = logging.getLogger(__name__)

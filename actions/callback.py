@@ -27,9 +27,9 @@ from actions.routing import ActionRouteNeed
 from actions.texts import say
 from language.detect import detect_language
 from language.text import fold
+from office.inbox import notify_webhook_in_background
 from service_catalog.db import new_session
-from service_catalog.inbox import notify_webhook_in_background
-from service_catalog.settings import get_settings
+from settings import get_settings
 
 CALLBACK_SLOTS = ("callback_consent", "callback_contact", "callback_topic", "callback_municipality")
 

@@ -17,7 +17,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from language.detect import detect_language
-from service_catalog.settings import REPO_ROOT
+from settings import REPO_ROOT
 
 log = logging.getLogger(__name__)
 

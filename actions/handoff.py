@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 
 from actions.answers import Answer, Context, closed_hint, one_door
 from actions.texts import say
+from office.inbox import CallbackRequest, create_request, family_contact, mask_contact
 from privacy.masking import mask_personal_data
 from service_catalog.contacts import perheneuvo_for
-from service_catalog.inbox import CallbackRequest, create_request, family_contact, mask_contact
 from service_catalog.payload import contact_item, payload, service_item
 from service_catalog.places import Place, find_place
 

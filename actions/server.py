@@ -26,7 +26,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from actions.failure import describe_failure
-from service_catalog.settings import get_settings
+from settings import get_settings
 
 log = logging.getLogger("actions.server")  # not __main__, as `python -m` would name it
 hookimpl = pluggy.HookimplMarker("rasa_sdk")

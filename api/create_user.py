@@ -17,7 +17,7 @@ import sys
 from api.security import MIN_PASSWORD_CHARS, AccountError, create_user, password_problem
 from service_catalog.db import new_session
 from service_catalog.migrate import upgrade
-from service_catalog.staff import ROLES
+from staff.accounts import ROLES
 
 PASSWORD_ENV = "PK_NEW_USER_PASSWORD"
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from api.security import Principal, principal_for
 from service_catalog.admin import AdminError, Conflict, InvalidData, NotFound, VersionMismatch
 from service_catalog.db import new_session
-from service_catalog.staff import role_allows
+from staff.accounts import role_allows
 
 
 def get_session() -> Iterator[Session]:

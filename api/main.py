@@ -12,13 +12,13 @@ from api.deps import admin_error_status, etag
 from api.routes import admin, auth, conversations, imports, inbox, services, staff, widget
 from api.routes import insights as insights_routes
 from api.staff_ui import mount_staff_ui
+from office import conversations as tracker_conversations
+from office import inbox as callback_inbox
+from office import insights
 from privacy.masking import install_log_masking
-from service_catalog import conversations as tracker_conversations
-from service_catalog import inbox as callback_inbox
-from service_catalog import insights
 from service_catalog.admin import AdminError, VersionMismatch
 from service_catalog.db import new_session
-from service_catalog.settings import comma_list, get_settings
+from settings import comma_list, get_settings
 
 install_log_masking()
 app = FastAPI(

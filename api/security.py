@@ -34,8 +34,8 @@ from zxcvbn import zxcvbn
 
 from api import throttle
 from service_catalog.admin import Actor
-from service_catalog.settings import get_settings
-from service_catalog.staff import ROLES, ApiToken, StaffUser
+from settings import get_settings
+from staff.accounts import ROLES, ApiToken, StaffUser
 
 API_TOKEN_PREFIX = "pk_"
 JWT_ALGORITHM = "HS256"

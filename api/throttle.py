@@ -40,8 +40,8 @@ from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 from starlette.requests import Request
 
-from service_catalog.settings import caller_address, get_settings, trusted_networks
-from service_catalog.staff import SignInAttempt
+from settings import caller_address, get_settings, trusted_networks
+from staff.accounts import SignInAttempt
 
 ACCOUNT_LIMIT = 5
 ADDRESS_LIMIT = 20

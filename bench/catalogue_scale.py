@@ -40,8 +40,8 @@ from service_catalog.hours import HELSINKI
 from service_catalog.migrate import upgrade
 from service_catalog.places import find_place
 from service_catalog.search import route_need
-from service_catalog.settings import REPO_ROOT
 from service_catalog.taxonomy import service_types
+from settings import REPO_ROOT
 
 DEFAULT_POSTGRES = "postgresql+psycopg2://postgres@127.0.0.1:5432/test"
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=HELSINKI)  # a Thursday morning: most places open

@@ -25,7 +25,7 @@ import requests
 from service_catalog.db import new_session
 from service_catalog.migrate import upgrade
 from service_catalog.seed import load_seed
-from service_catalog.settings import get_settings
+from settings import get_settings
 
 NORMAL = "Missä on lastenneuvola Mikkelissä?"
 REPEATS = 3

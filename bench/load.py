@@ -26,7 +26,7 @@ import aiohttp
 import sqlalchemy as sa
 
 from bench.routing import percentile
-from service_catalog.settings import REPO_ROOT
+from settings import REPO_ROOT
 
 SCRIPT = (
     "missä on perhekahvila Mikkelissä?",

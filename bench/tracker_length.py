@@ -22,7 +22,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.stores.tracker import MaskingSQLTrackerStore
-from service_catalog.settings import REPO_ROOT, get_settings
+from settings import REPO_ROOT, get_settings
 
 LENGTHS = (40, 400, 4000)
 REPEATS = 15

@@ -15,7 +15,7 @@ import json
 import subprocess
 import sys
 
-from service_catalog.settings import REPO_ROOT
+from settings import REPO_ROOT
 
 STATIC = REPO_ROOT / "api" / "static"
 

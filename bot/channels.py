@@ -31,7 +31,7 @@ from sanic.response import HTTPResponse
 from bot.limits import Limiter, Rate
 from bot.stores import TrackerStoreUnavailable
 from privacy.masking import install_log_masking
-from service_catalog.settings import (
+from settings import (
     Networks,
     Settings,
     caller_address,

@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-from service_catalog.settings import REPO_ROOT, Settings, comma_list, get_settings
+from settings import REPO_ROOT, Settings, comma_list, get_settings
 
 
 def rasa_command(port: int, settings: Settings, endpoints: Path) -> list[str]:

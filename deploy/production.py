@@ -30,7 +30,7 @@ import sqlalchemy as sa
 
 from bot.channels import max_body_bytes
 from bot.limits import Rate
-from service_catalog.settings import REPO_ROOT, Settings, get_settings
+from settings import REPO_ROOT, Settings, get_settings
 
 HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent

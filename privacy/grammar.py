@@ -1,7 +1,7 @@
 """The one grammar of the personal data a family may type: identity codes, emails, phone numbers.
 
 Masking (`privacy.masking`), the staff's checks (`service_catalog.validation`) and the call-back
-inbox (`service_catalog.inbox`) all read these forms here, so what a form accepts is what masking
+inbox (`office.inbox`) all read these forms here, so what a form accepts is what masking
 hides. Every finder runs in time linear in the text: a message is the sender's to choose.
 
 Identity codes (henkilötunnus): DDMMYY, the century sign (+ for the 1800s; - Y X W V U for the

@@ -32,7 +32,7 @@ from service_catalog.models import (
     Service,
     ServiceLocation,
 )
-from service_catalog.staff import AuditEntry
+from staff.audit import AuditEntry
 
 Data = dict[str, Any]
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
 from service_catalog import vocabulary
-from service_catalog.settings import get_settings
+from settings import get_settings
 
 # How long a SQLite write waits for another one to finish before it fails (seconds): staff
 # edits, the API and the action server take turns on one file.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import command
 from alembic.config import Config
 
-from service_catalog.settings import REPO_ROOT
+from settings import REPO_ROOT
 
 
 def upgrade(database_url: str | None = None) -> None:

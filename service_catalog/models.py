@@ -6,7 +6,6 @@ Opening hours are stored in the shape of the national register PTV (see `hours.p
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import (
@@ -17,31 +16,18 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     Table,
     Text,
 )
-from sqlalchemy.orm import declarative_base, declared_attr, relationship
+from sqlalchemy.orm import declared_attr, relationship
 
 # Re-exported while every importer moves to language.text, the one definition.
+from database import Base as Base
+from database import utc_now
 from language.text import LANGUAGES as LANGUAGES
 
-NAMING_CONVENTION = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-Base: Any = declarative_base(metadata=MetaData(naming_convention=NAMING_CONVENTION))
-
 PROVIDER_KINDS = ("sote", "municipality", "ngo", "parish", "kela", "company")
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 class Editable:
@@ -145,7 +131,7 @@ class Service(Base, Editable, Localised):
     description_en = Column(Text)
     keywords = Column(JSON, nullable=False, default=dict)
     example_data = Column(Boolean, nullable=False, default=True)
-    updated_at = Column(DateTime(timezone=True), nullable=False, default=_now, onupdate=_now)
+    updated_at = Column(DateTime(timezone=True), nullable=False, default=utc_now, onupdate=utc_now)
     provider = relationship("Provider", lazy="raise")
     municipality = relationship("Municipality", lazy="raise")
     area = relationship("Area", lazy="raise")

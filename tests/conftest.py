@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from service_catalog.db import new_session
 from service_catalog.migrate import upgrade
 from service_catalog.seed import load_seed
-from service_catalog.settings import REPO_ROOT, get_settings
+from settings import REPO_ROOT, get_settings
 
 SCHEMA = json.loads((REPO_ROOT / "actions" / "pk.v1.schema.json").read_text(encoding="utf-8"))
 
@@ -94,7 +94,7 @@ def staff_headers(url: str) -> dict[str, dict[str, str]]:
     from sqlalchemy import select
 
     from api.security import access_token_for
-    from service_catalog.staff import StaffUser
+    from staff.accounts import StaffUser
 
     with new_session(url) as session:
         users = session.scalars(select(StaffUser)).all()

@@ -22,7 +22,7 @@ from typing import Any
 import requests
 import sqlalchemy as sa
 
-from service_catalog.settings import REPO_ROOT
+from settings import REPO_ROOT
 from tests.stack import free_port, wait_for
 
 BIN = Path(sys.executable).parent

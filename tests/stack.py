@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -13,7 +14,8 @@ from pathlib import Path
 
 import requests
 
-from service_catalog.settings import REPO_ROOT
+from bot.serve import rasa_command
+from settings import REPO_ROOT, Settings
 
 BIN = Path(sys.executable).parent
 
@@ -46,9 +48,10 @@ class Stack:
     ) -> None:
         self.database_url = database_url
         self.workdir = workdir
-        self.enable_api = enable_api
+        # Rasa's HTTP API (tracker, parse) is opened, as in production, only with a token.
+        self.rasa_token = secrets.token_urlsafe(16) if enable_api else ""
         # Origins a browser page may call the webhook from (the widget on another port needs it).
-        self.cors = cors
+        self.cors = cors or ""
         self.processes: list[subprocess.Popen] = []
         self.rasa_url = ""
 
@@ -64,29 +67,18 @@ class Stack:
         )
         log = open(self.workdir / "stack.log", "ab")  # noqa: SIM115 - closed with the processes
         actions = subprocess.Popen(
-            [BIN / "rasa", "run", "actions", "--port", str(action_port), "--actions", "actions"],
+            [sys.executable, "-m", "actions.server", "--port", str(action_port), "--actions", "actions"],
             cwd=REPO_ROOT,
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
         )
         self.processes.append(actions)
-        command = [
-            BIN / "rasa",
-            "run",
-            "--port",
-            str(rasa_port),
-            "--model",
-            str(REPO_ROOT / "models"),
-            "--credentials",
-            str(REPO_ROOT / "credentials.yml"),
-            "--endpoints",
-            str(endpoints),
-        ]
-        if self.enable_api:
-            command.append("--enable-api")
-        if self.cors:
-            command += ["--cors", self.cors]
+        # The command line `make run` and production use, from the same settings.
+        settings = Settings(
+            database_url=self.database_url, rasa_token=self.rasa_token, cors_origins=self.cors
+        )
+        command = rasa_command(rasa_port, settings, endpoints)
         rasa = subprocess.Popen(command, cwd=self.workdir, env=env, stdout=log, stderr=subprocess.STDOUT)
         self.processes.append(rasa)
         self.rasa_url = f"http://127.0.0.1:{rasa_port}"
@@ -114,6 +106,13 @@ class Stack:
         response = requests.post(self.rasa_url + "/webhooks/rest/webhook", json=body, timeout=30)
         response.raise_for_status()
         return response.json()
+
+    def api(self, method: str, path: str, **kwargs: object) -> requests.Response:
+        """A call to Rasa's HTTP API with the stack's token (`enable_api=True`)."""
+        assert self.rasa_token, "start the Stack with enable_api=True"
+        return requests.request(
+            method, self.rasa_url + path, params={"token": self.rasa_token}, timeout=30, **kwargs
+        )
 
 
 @contextmanager

@@ -14,7 +14,7 @@ import pytest
 import requests
 
 from actions.failure import RETRY_TEXTS
-from service_catalog.settings import REPO_ROOT
+from settings import REPO_ROOT
 from tests.stack import Stack
 
 pytestmark = pytest.mark.bot

@@ -11,7 +11,7 @@ from service_catalog.contacts import helplines_for, perheneuvo_for
 from service_catalog.db import new_session
 from service_catalog.places import find_place
 from service_catalog.search import route_need
-from service_catalog.staff import AuditEntry
+from staff.audit import AuditEntry
 
 # path -> (a new row, a PATCH, the field the PATCH changes and its new value)
 SAMPLES = {

@@ -59,7 +59,7 @@ def _head() -> str:
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 
-    from service_catalog.settings import REPO_ROOT
+    from settings import REPO_ROOT
 
     return ScriptDirectory.from_config(Config(str(REPO_ROOT / "alembic.ini"))).get_current_head()
 

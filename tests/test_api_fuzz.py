@@ -146,7 +146,7 @@ INJECTIONS = [
 def test_hostile_bodies_get_a_clear_4xx_and_change_nothing(admin_client: TestClient, method: str, path: str):
     from sqlalchemy import func, select
 
-    from service_catalog.insights import Rating
+    from office.insights import Rating
     from service_catalog.models import Service
 
     def counts() -> tuple[int, int]:

@@ -11,10 +11,10 @@ import requests
 import yaml
 from sqlalchemy import select, update
 
+from office.inbox import CallbackRequest
 from service_catalog.db import new_session
-from service_catalog.inbox import CallbackRequest
 from service_catalog.models import Service
-from service_catalog.settings import REPO_ROOT
+from settings import REPO_ROOT
 from tests.conftest import assert_pk_v1
 from tests.stack import Stack
 
@@ -198,7 +198,7 @@ def test_held_out_messages_are_understood(stack):
             example = example.removeprefix("- ").strip()
             if not example:
                 continue
-            parsed = requests.post(stack.rasa_url + "/model/parse", json={"text": example}, timeout=30).json()
+            parsed = stack.api("POST", "/model/parse", json={"text": example}).json()
             total += 1
             predicted = parsed["intent"]["name"]
             if predicted == block["intent"] or (

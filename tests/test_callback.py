@@ -22,11 +22,11 @@ from actions.callback import (
     ActionSubmitCallback,
     ValidateCallbackForm,
 )
+from office.inbox import CallbackRequest, wait_for_webhooks
 from service_catalog.db import new_session
 from service_catalog.hours import HELSINKI
-from service_catalog.inbox import CallbackRequest, wait_for_webhooks
 from service_catalog.places import find_place
-from service_catalog.settings import get_settings
+from settings import get_settings
 from tests.conftest import assert_pk_v1
 from tests.webhook import webhook_receiver
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from bot.channels import BadMessage, as_plain_text, parse_message
 from bot.limits import Limiter, MemoryCounter, Rate, RedisCounter
-from service_catalog.settings import Settings
+from settings import Settings
 
 SETTINGS = Settings(max_message_chars=2000)
 

@@ -2,7 +2,7 @@
 
 deploy/docker-compose.yml, deploy/kubernetes/values.yml (Rasa's Helm chart) and
 deploy/kubernetes/perhekeskus.yml are only read by tools this machine does not run; these tests
-read them as YAML and check them against `service_catalog.settings.Settings`, so a renamed or
+read them as YAML and check them against `settings.Settings`, so a renamed or
 new setting fails here rather than in a municipality's cluster. Fast and without network.
 """
 
@@ -21,7 +21,7 @@ import pytest
 import yaml
 
 from deploy import production
-from service_catalog.settings import REPO_ROOT, Settings
+from settings import REPO_ROOT, Settings
 
 DEPLOY = REPO_ROOT / "deploy"
 COMPOSE_FILE = DEPLOY / "docker-compose.yml"

@@ -25,11 +25,11 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.stores import MaskingSQLTrackerStore
-from service_catalog import insights
+from office import insights
+from office.insights import AnswerEvent, Rating, UnansweredQuestion, conversation_key
 from service_catalog.db import get_engine, new_session
-from service_catalog.insights import AnswerEvent, Rating, UnansweredQuestion, conversation_key
-from service_catalog.settings import REPO_ROOT, get_settings
-from service_catalog.staff import AuditEntry
+from settings import REPO_ROOT, get_settings
+from staff.audit import AuditEntry
 from tests.conftest import staff_headers
 
 DOMAIN = Domain.load(str(REPO_ROOT / "domain.yml"))
@@ -152,7 +152,7 @@ def test_erasure_removes_every_row_of_the_conversation_and_counts_them(databases
 
 RECORD_AS_THE_ACTION_SERVER_DOES = """
 import sys
-from service_catalog import insights
+from office import insights
 from service_catalog.db import new_session
 with new_session() as session, session.begin():
     insights.record_answer(session, sender_id=sys.argv[1], kind="out_of_scope", text="mikä on sää",

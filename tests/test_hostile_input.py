@@ -16,9 +16,9 @@ import requests
 from sqlalchemy import func, select
 
 from actions.server import bearer_allowed
+from office.inbox import CallbackRequest
 from service_catalog.db import new_session
-from service_catalog.inbox import CallbackRequest
-from service_catalog.settings import REPO_ROOT
+from settings import REPO_ROOT
 from tests.stack import BIN, Stack, free_port, wait_for
 
 TOKEN = "test-action-token-" + uuid.uuid4().hex
@@ -203,7 +203,7 @@ def test_command_like_texts_never_reach_rasa_as_commands(stack, text):
         assert response.status_code == 400  # nothing but slashes: no words to answer
         return
     assert response.status_code == 200 and response.json()
-    tracker = requests.get(f"{stack.rasa_url}/conversations/{sender}/tracker", timeout=30).json()
+    tracker = stack.api("GET", f"/conversations/{sender}/tracker").json()
     latest = tracker["latest_message"]
     assert not latest["text"].startswith("/")
     assert all(entity.get("extractor") != "RegexMessageHandler" for entity in latest["entities"])

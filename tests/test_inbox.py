@@ -9,10 +9,10 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from service_catalog import inbox, inbox_webhook
+from office import inbox, inbox_webhook
+from office.inbox import CallbackRequest, family_contact, mask_contact
 from service_catalog.db import new_session
-from service_catalog.inbox import CallbackRequest, family_contact, mask_contact
-from service_catalog.settings import Settings
+from settings import Settings
 from tests.webhook import Receiver, webhook_receiver
 
 
@@ -59,7 +59,7 @@ def test_contacts_are_masked_for_logs():
 
 
 def test_the_log_never_shows_the_contact_in_clear(catalog_url, caplog):
-    caplog.set_level("INFO", logger="service_catalog.inbox")
+    caplog.set_level("INFO", logger="office.inbox")
     _add(catalog_url, contact_value="+358401234567")
     _add(catalog_url, channel="email", contact_value="anna.virtanen@example.fi")
     assert "callback request" in caplog.text
@@ -80,7 +80,7 @@ def test_requests_older_than_the_retention_are_deleted(catalog_url, monkeypatch)
         assert session.get(CallbackRequest, fresh) is not None
     # Configurable, and the CLI does the same.
     monkeypatch.setenv("PK_CALLBACK_RETENTION_DAYS", "0")
-    from service_catalog.settings import get_settings
+    from settings import get_settings
 
     get_settings.cache_clear()
     assert inbox.main(["purge", "--database-url", catalog_url]) == 0

@@ -10,15 +10,15 @@ import pytest
 from sqlalchemy import select
 
 from actions.conversation import ActionOutOfScope, ActionSmallTalk
-from privacy.masking import mask_personal_data
-from service_catalog import insights
-from service_catalog.db import new_session
-from service_catalog.insights import (
+from office import insights
+from office.insights import (
     AnswerEvent,
     Rating,
     UnansweredQuestion,
     conversation_key,
 )
+from privacy.masking import mask_personal_data
+from service_catalog.db import new_session
 from tests.test_actions import run, tracker
 
 # --- masking -------------------------------------------------------------------------------

@@ -1,31 +1,41 @@
-"""The layers lean one way: the ground floor (language, privacy) imports nothing of ours, the
-catalogue nothing of the bot, the actions or the API, the API nothing of the actions; and no
-module imports itself back through others (an import circle)."""
+"""The layers lean one way: the ground floor (language, privacy, settings, database) imports
+nothing of ours, the staff's accounts and audit log only the ground floor, the catalogue nothing
+of the office, the bot, the actions or the API, the API nothing of the actions; and no module
+imports itself back through others (an import circle)."""
 
 from __future__ import annotations
 
 import ast
 from pathlib import Path
 
-from service_catalog.settings import REPO_ROOT
+from settings import REPO_ROOT
 
-PACKAGES = ("language", "privacy", "service_catalog", "bot", "actions", "api", "deploy")
+PACKAGES = (
+    *("language", "privacy", "settings", "database"),
+    *("staff", "service_catalog", "office", "bot", "actions", "api", "deploy"),
+)
+GROUND = {"language", "privacy", "settings", "database"}
 # package -> the project's packages it may import
 ALLOWED = {
     "language": set(),
     "privacy": set(),
-    "service_catalog": {"language", "privacy"},
-    "bot": {"language", "privacy", "service_catalog"},
-    "actions": {"language", "privacy", "service_catalog", "bot"},
-    "api": {"language", "privacy", "service_catalog"},
-    "deploy": {"language", "privacy", "service_catalog", "bot"},
+    "settings": set(),
+    "database": set(),
+    "staff": GROUND,
+    "service_catalog": GROUND | {"staff"},
+    "office": GROUND | {"staff", "service_catalog"},
+    "bot": GROUND | {"service_catalog"},
+    "actions": GROUND | {"staff", "service_catalog", "office", "bot"},
+    "api": GROUND | {"staff", "service_catalog", "office"},
+    "deploy": GROUND | {"staff", "service_catalog", "office", "bot"},
 }
 
 
 def modules() -> dict[str, Path]:
     found = {}
     for package in PACKAGES:
-        for path in (REPO_ROOT / package).rglob("*.py"):
+        single = REPO_ROOT / f"{package}.py"
+        for path in [single] if single.exists() else (REPO_ROOT / package).rglob("*.py"):
             if "migrations" in path.parts:
                 continue
             name = ".".join(path.relative_to(REPO_ROOT).with_suffix("").parts).removesuffix(".__init__")

@@ -19,7 +19,7 @@ import redis
 from rasa.core.lock_store import LockError, RedisLockStore
 
 from bot.stores.lock import AtomicRedisLockStore, ConfiguredLockStore
-from service_catalog.settings import get_settings
+from settings import get_settings
 
 
 def _both_read_before_either_writes(store_class: type, read_name: str, **kwargs):  # type: ignore[no-untyped-def]

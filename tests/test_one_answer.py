@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from office.inbox import CallbackRequest
 from service_catalog.db import new_session
-from service_catalog.inbox import CallbackRequest
 from service_catalog.models import Area
-from service_catalog.settings import REPO_ROOT
+from settings import REPO_ROOT
 from tests.stack import Stack
 
 pytestmark = pytest.mark.bot

@@ -16,6 +16,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from office.inbox import family_contact
 from privacy.grammar import callback_number, finnish_phone_number, is_email_address
 from privacy.masking import (
     EMAIL_TOKEN,
@@ -25,10 +26,9 @@ from privacy.masking import (
     install_log_masking,
     mask_personal_data,
 )
-from service_catalog.inbox import family_contact
 from service_catalog.seed import SEED_DIR
-from service_catalog.settings import get_settings
 from service_catalog.validation import check_email, check_phone
+from settings import get_settings
 
 MESSAGE_MAX = get_settings().max_message_chars
 TOKENS = (IDENTITY_CODE_TOKEN, EMAIL_TOKEN, PHONE_TOKEN)

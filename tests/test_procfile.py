@@ -6,7 +6,7 @@ import shlex
 import subprocess
 from pathlib import Path
 
-from service_catalog.settings import REPO_ROOT
+from settings import REPO_ROOT
 from tests.stack import free_port, wait_for
 
 

@@ -18,7 +18,7 @@ import pytest
 import requests
 import sqlalchemy as sa
 
-from service_catalog.settings import REPO_ROOT
+from settings import REPO_ROOT
 from tests.production_stack import Production, postgres_reachable
 from tests.stack import wait_for
 

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from service_catalog.db import new_session
 from service_catalog.importers.ptv.sync import load_file
-from service_catalog.settings import get_settings
-from service_catalog.staff import AuditEntry
+from settings import get_settings
+from staff.audit import AuditEntry
 from tests.test_ptv_import import NEUVOLA, NEUVOLA_CHANNEL, PERHENEUVOLA, RAKENNUSVALVONTA, SAMPLE, TURVAKOTI
 from tests.test_ptv_import import _channel as channel_of
 from tests.test_ptv_import import _dump as dump

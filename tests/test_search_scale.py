@@ -320,7 +320,7 @@ def test_migration_0005_counts_the_words_of_the_services_already_there(catalog_u
     from alembic.config import Config
     from sqlalchemy import inspect
 
-    from service_catalog.settings import REPO_ROOT
+    from settings import REPO_ROOT
 
     with new_session(catalog_url) as session:
         before = _type_words(session)

@@ -15,11 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from service_catalog.settings import REPO_ROOT, Settings
+from settings import REPO_ROOT, Settings
 
-HASH_OF_A_CONVERSATION = (
-    "from service_catalog.insights import conversation_key; print(conversation_key('family-1'))"
-)
+HASH_OF_A_CONVERSATION = "from office.insights import conversation_key; print(conversation_key('family-1'))"
 
 
 def environment(**settings: str) -> dict[str, str]:

@@ -10,8 +10,8 @@ from sqlalchemy import delete, func, select
 from service_catalog.db import new_session
 from service_catalog.models import Area, Contact, Helpline, Municipality, Service, ServiceLocation
 from service_catalog.seed import SEED_DIR, SeedError, load_seed
-from service_catalog.settings import REPO_ROOT
 from service_catalog.taxonomy import TAXONOMY_FILE, service_types
+from settings import REPO_ROOT
 
 SHARED_SPEC = REPO_ROOT.parent / "shared" / "spec"
 ETELA_SAVO = {
@@ -117,7 +117,7 @@ def test_migration_0006_gives_old_helpline_tags_the_widened_kinds(catalog_url):
     from alembic import command
     from alembic.config import Config
 
-    from service_catalog.settings import REPO_ROOT
+    from settings import REPO_ROOT
 
     config = Config(str(REPO_ROOT / "alembic.ini"))
     config.attributes["url"] = catalog_url

@@ -20,8 +20,8 @@ from api.create_user import main as create_user_cli
 from api.main import app
 from api.security import password_problem
 from service_catalog.db import new_session
-from service_catalog.settings import REPO_ROOT, Settings, get_settings
-from service_catalog.staff import ApiToken, SignInAttempt, StaffUser
+from settings import REPO_ROOT, Settings, get_settings
+from staff.accounts import ApiToken, SignInAttempt, StaffUser
 from tests.conftest import STAFF_PASSWORD
 
 

@@ -8,7 +8,7 @@ from alembic.config import Config
 from sqlalchemy import inspect, text
 
 from service_catalog.db import get_engine
-from service_catalog.settings import REPO_ROOT
+from settings import REPO_ROOT
 
 EDITED = ("service", "service_location", "contact", "municipality", "area", "provider", "helpline")
 

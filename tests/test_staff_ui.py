@@ -9,13 +9,14 @@ from html.parser import HTMLParser
 import pytest
 from sqlalchemy import select
 
-from service_catalog import inbox
+from office import inbox
+from office.inbox import CallbackRequest
 from service_catalog.db import new_session
-from service_catalog.inbox import CallbackRequest
 from service_catalog.models import Service
 from service_catalog.places import find_place
 from service_catalog.search import route_need
-from service_catalog.staff import AuditEntry, StaffUser
+from staff.accounts import StaffUser
+from staff.audit import AuditEntry
 from tests.conftest import STAFF_PASSWORD
 
 SERVICE = "mikkeli-lastenneuvola"

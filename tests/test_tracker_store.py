@@ -15,12 +15,12 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUtt
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.stores.tracker import ConfiguredTrackerStore, MaskingSQLTrackerStore, TrackerStoreUnavailable
-from service_catalog import conversations
+from office import conversations
+from office.insights import AnswerEvent, conversation_key
 from service_catalog.admin import Actor
 from service_catalog.db import new_session
-from service_catalog.insights import AnswerEvent, conversation_key
-from service_catalog.settings import REPO_ROOT, get_settings
-from service_catalog.staff import AuditEntry
+from settings import REPO_ROOT, get_settings
+from staff.audit import AuditEntry
 
 DOMAIN = Domain.load(str(REPO_ROOT / "domain.yml"))
 PHONE = "040 123 4567"

@@ -3,7 +3,7 @@
 from fastapi.testclient import TestClient
 
 from api.main import app
-from service_catalog.settings import get_settings
+from settings import get_settings
 
 
 def test_the_widget_is_served_with_its_content_types_and_cache_headers():

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from service_catalog.settings import REPO_ROOT
+from settings import REPO_ROOT
 from tests.stack import Stack, api_server
 
 pytestmark = [pytest.mark.bot, pytest.mark.browser]

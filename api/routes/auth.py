@@ -12,7 +12,7 @@ from api import security
 from api.deps import CurrentUser, SessionDep
 from api.schemas import Token
 from api.throttle import ACCOUNT_LIMIT, ADDRESS_LIMIT, WINDOW, client_address
-from service_catalog.staff import StaffUser
+from staff.accounts import StaffUser
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path
 from pydantic import BaseModel, Field
 
 from api.deps import EditorUser, SessionDep
-from service_catalog import conversations
+from office import conversations
 
 router = APIRouter(prefix="/conversations", tags=["conversations"])
 

@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from api.deps import EditorUser, SessionDep
 from service_catalog.importers.common import DEFAULT_MAX_DELETE_SHARE, SyncBrakeError
 from service_catalog.importers.ptv import PtvImportError, Report, import_ptv
-from service_catalog.settings import get_settings
+from settings import get_settings
 
 router = APIRouter(prefix="/admin/imports", tags=["admin: imports"])
 

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Query
 
 from api.deps import CurrentUser, EditorUser, SessionDep
 from api.schemas import CallbackNoteCreate, CallbackRequestPublic
-from service_catalog import inbox
-from service_catalog.inbox import CallbackRequest
+from office import inbox
+from office.inbox import CallbackRequest
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"description": "no token, or an invalid one"},

@@ -9,8 +9,8 @@ from fastapi import APIRouter, HTTPException, Query, Response, status
 
 from api.deps import CurrentUser, SessionDep
 from api.schemas import FeedbackCreate, UnansweredQuestionPublic, WeekFigures
-from service_catalog import insights
-from service_catalog.insights import UnansweredQuestion
+from office import insights
+from office.insights import UnansweredQuestion
 
 ERRORS: dict[int | str, dict[str, Any]] = {401: {"description": "no token, or an invalid one"}}
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from api.deps import AdminUser, RowId, SessionDep
 from api.schemas import ApiTokenCreate, ApiTokenIssued, ApiTokenPublic, StaffUserCreate, StaffUserPublic
 from api.security import AccountError, create_user, issue_api_token
-from service_catalog.staff import ApiToken, StaffUser
+from staff.accounts import ApiToken, StaffUser
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"description": "no token, or an invalid one"},

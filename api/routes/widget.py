@@ -8,7 +8,7 @@ from pathlib import Path
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse
 
-from service_catalog.settings import get_settings
+from settings import get_settings
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 # No versioned file names yet: let caches keep the widget briefly and revalidate by ETag.

@@ -26,7 +26,7 @@ from starlette.requests import Request
 from api.security import Principal, SignInLocked, access_token_for, principal_for, sign_in
 from api.throttle import client_address
 from service_catalog.db import new_session
-from service_catalog.staff import role_allows
+from staff.accounts import role_allows
 
 R = TypeVar("R")
 

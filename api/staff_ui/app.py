@@ -23,8 +23,9 @@ from api.staff_ui.inbox import InboxView
 from service_catalog.admin import AdminError
 from service_catalog.db import get_engine
 from service_catalog.models import ServiceLocation
-from service_catalog.settings import get_settings
-from service_catalog.staff import ApiToken, AuditEntry, StaffUser
+from settings import get_settings
+from staff.accounts import ApiToken, StaffUser
+from staff.audit import AuditEntry
 
 UI_PATH = "/staff"
 

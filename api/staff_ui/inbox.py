@@ -1,7 +1,7 @@
 """The call-me-back inbox in the staff UI: newest first, filtered by status and municipality.
 
 Editors claim and close requests (actions) and add notes (the edit page holds only a new note),
-all through `service_catalog.inbox`, so the rules are the API's: a colleague's claim is not taken
+all through `office.inbox`, so the rules are the API's: a colleague's claim is not taken
 over, a closed request stays closed. The family's phone number or email is shown, as in the API,
 only to signed-in staff; it is not exported.
 """
@@ -23,9 +23,9 @@ from wtforms.validators import InputRequired, Length
 from api.deps import admin_error_status
 from api.staff_ui.access import StaffView, back, in_transaction, pks, require, same_site
 from api.staff_ui.forms import StyledForm
-from service_catalog import inbox
+from office import inbox
+from office.inbox import CallbackRequest
 from service_catalog.admin import AdminError
-from service_catalog.inbox import CallbackRequest
 
 
 class NoteForm(StyledForm):

@@ -18,7 +18,7 @@ import redis
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, InMemoryLockStore, LockError, LockStore
 
-from service_catalog.settings import get_settings
+from settings import get_settings
 
 T = TypeVar("T")
 

@@ -21,7 +21,7 @@ from rasa.shared.core.events import ActionExecuted, ActiveLoop, Event, SessionSt
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from privacy.masking import mask_personal_data
-from service_catalog.settings import get_settings
+from settings import get_settings
 
 log = logging.getLogger(__name__)
 

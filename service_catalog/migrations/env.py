@@ -2,9 +2,10 @@
 
 from alembic import context
 
-from service_catalog import inbox, insights, staff  # noqa: F401  (their tables, for autogenerate)
+from office import inbox, insights  # noqa: F401  (their tables, for autogenerate)
 from service_catalog.db import get_engine
 from service_catalog.models import Base
+from staff import accounts, audit  # noqa: F401
 
 config = context.config
 target_metadata = Base.metadata

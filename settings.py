@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from pydantic import BaseSettings, validator
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parent
 log = logging.getLogger(__name__)
 
 NEW_KEY_HINT = "python -c 'import secrets; print(secrets.token_urlsafe(48))'"

@@ -4,7 +4,7 @@ The body names the request, never the family's contact or topic (`webhook_body`)
 signed with HMAC-SHA256 of the shared secret (`X-PK-Signature: sha256=...`). A failed or hanging
 hook is only logged: `notify_webhook` posts once and never raises, and the bot posts through
 `notify_webhook_in_background`, a small thread pool, so the family's answer never waits for it.
-`service_catalog.inbox` re-exports these names.
+`office.inbox` re-exports these names.
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from datetime import timezone
 from typing import TYPE_CHECKING, Any
 
-from service_catalog.settings import Settings, get_settings
+from settings import Settings, get_settings
 
 if TYPE_CHECKING:  # the inbox imports this module; the row is only read here
-    from service_catalog.inbox import CallbackRequest
+    from office.inbox import CallbackRequest
 
 log = logging.getLogger(__name__)
 

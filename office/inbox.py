@@ -3,12 +3,12 @@
 A request holds as little personal data as the callback needs: how to reach the family (one
 phone number or email), a few words on the topic, the municipality and the language. It is
 deleted after `callback_retention_days` (`purge_expired`, run by the API at start-up and by
-`python -m service_catalog.inbox purge`). The phone number or email is never written to a log
+`python -m office.inbox purge`). The phone number or email is never written to a log
 in clear (`mask_contact`).
 
 An integrating system may be told of each new request by a signed webhook (`notify_webhook`;
 the bot posts it in the background, `notify_webhook_in_background`), sent by
-`service_catalog.inbox_webhook` and importable from here too.
+`office.inbox_webhook` and importable from here too.
 """
 
 from __future__ import annotations
@@ -21,11 +21,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import JSON, Column, DateTime, ForeignKey, String, Text, delete, select
 from sqlalchemy.orm import Session
 
-from privacy.grammar import callback_number, find_emails
-from service_catalog.admin import Conflict, NotFound
+from database import Base, utc_now
 
 # The webhook sender lives in its own module; its names stay importable from here.
-from service_catalog.inbox_webhook import (  # noqa: F401
+from office.inbox_webhook import (  # noqa: F401
     SIGNATURE_HEADER,
     notify_webhook,
     notify_webhook_in_background,
@@ -33,8 +32,11 @@ from service_catalog.inbox_webhook import (  # noqa: F401
     wait_for_webhooks,
     webhook_body,
 )
-from service_catalog.models import Base, _now
-from service_catalog.settings import get_settings
+from privacy.grammar import callback_number, find_emails
+from service_catalog.admin import Conflict, NotFound
+from service_catalog.models import Contact, Municipality
+from settings import get_settings
+from staff.accounts import StaffUser
 
 log = logging.getLogger(__name__)
 
@@ -47,16 +49,16 @@ NOTE_MAX = 2000
 class CallbackRequest(Base):
     __tablename__ = "callback_request"
     id = Column(String(36), primary_key=True, default=lambda: str(uuid.uuid4()))
-    created_at = Column(DateTime(timezone=True), nullable=False, default=_now, index=True)
-    municipality_id = Column(ForeignKey("municipality.id"), nullable=False, index=True)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utc_now, index=True)
+    municipality_id = Column(ForeignKey(Municipality.id), nullable=False, index=True)
     # The perheneuvo the request was routed to; None when the municipality has none yet.
-    contact_id = Column(ForeignKey("contact.id"), index=True)
+    contact_id = Column(ForeignKey(Contact.id), index=True)
     contact_channel = Column(String(10), nullable=False)  # phone | email
     contact_value = Column(String(200), nullable=False)  # the number or address to answer
     topic = Column(Text, nullable=False)
     language = Column(String(2), nullable=False, default="fi")
     status = Column(String(10), nullable=False, default="new", index=True)
-    claimed_by = Column(ForeignKey("staff_user.id"), index=True)
+    claimed_by = Column(ForeignKey(StaffUser.id), index=True)
     notes = Column(JSON, nullable=False, default=list)  # [{"by": ..., "at": ..., "text": ...}]
     closed_at = Column(DateTime(timezone=True))
 
@@ -106,7 +108,7 @@ def create_request(
         raise ValueError(f"channel must be one of {CHANNELS}")
     request = CallbackRequest(
         id=str(uuid.uuid4()),
-        created_at=now or _now(),
+        created_at=now or utc_now(),
         municipality_id=municipality_id,
         contact_id=contact_id,
         contact_channel=channel,
@@ -171,7 +173,7 @@ def close(
         raise Conflict("the request is closed already")
     request.status = "closed"
     request.claimed_by = request.claimed_by or staff_user_id
-    request.closed_at = now or _now()
+    request.closed_at = now or utc_now()
     return request
 
 
@@ -179,7 +181,7 @@ def add_note(
     session: Session, request_id: str, by: str, text: str, now: datetime | None = None
 ) -> CallbackRequest:
     request = get_request(session, request_id)
-    note = {"by": by, "at": (now or _now()).isoformat(), "text": text.strip()[:NOTE_MAX]}
+    note = {"by": by, "at": (now or utc_now()).isoformat(), "text": text.strip()[:NOTE_MAX]}
     request.notes = [*(request.notes or []), note]  # a new list, so the JSON column is saved
     return request
 
@@ -187,7 +189,7 @@ def add_note(
 def purge_expired(session: Session, *, days: int | None = None, now: datetime | None = None) -> int:
     """Delete the requests older than the retention period; how many went."""
     days = get_settings().callback_retention_days if days is None else days
-    cutoff = (now or _now()) - timedelta(days=days)
+    cutoff = (now or utc_now()) - timedelta(days=days)
     result = session.execute(delete(CallbackRequest).where(CallbackRequest.created_at < cutoff))
     count = result.rowcount or 0
     if count:
@@ -201,7 +203,7 @@ def purge_expired(session: Session, *, days: int | None = None, now: datetime | 
 def main(argv: list[str] | None = None) -> int:
     from service_catalog.db import new_session
 
-    parser = argparse.ArgumentParser(prog="python -m service_catalog.inbox", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m office.inbox", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     purge = sub.add_parser("purge", help="delete call-me-back requests older than the retention period")
     purge.add_argument("--days", type=int, default=None, help="default: PK_CALLBACK_RETENTION_DAYS (30)")

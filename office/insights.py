@@ -23,13 +23,13 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Column, DateTime, String, Text, delete, func, select
 from sqlalchemy.orm import Session
 
+from database import Base, utc_now
 from language.text import fold, lemmas
 from privacy.masking import mask_personal_data
 from service_catalog.csv_cells import neutralised_row
 from service_catalog.hours import HELSINKI
-from service_catalog.models import Base, _now
 from service_catalog.search import _STOPWORDS
-from service_catalog.settings import Settings, get_settings
+from settings import Settings, get_settings
 
 KINDS = ("services", "crisis", "handoff", "clarify", "out_of_scope", "small_talk")
 UNDERSTOOD = ("services", "crisis", "handoff")
@@ -42,7 +42,7 @@ TEXT_MAX = 500
 class AnswerEvent(Base):
     __tablename__ = "answer_event"
     id = Column(String(36), primary_key=True, default=lambda: str(uuid.uuid4()))
-    at = Column(DateTime(timezone=True), nullable=False, default=_now, index=True)
+    at = Column(DateTime(timezone=True), nullable=False, default=utc_now, index=True)
     conversation = Column(String(64), nullable=False, index=True)  # conversation_key(sender)
     kind = Column(String(20), nullable=False)
     intent = Column(String(100))
@@ -55,7 +55,7 @@ class AnswerEvent(Base):
 class UnansweredQuestion(Base):
     __tablename__ = "unanswered_question"
     id = Column(String(36), primary_key=True, default=lambda: str(uuid.uuid4()))
-    at = Column(DateTime(timezone=True), nullable=False, default=_now, index=True)
+    at = Column(DateTime(timezone=True), nullable=False, default=utc_now, index=True)
     text = Column(Text, nullable=False)  # masked, at most TEXT_MAX characters
     language = Column(String(2), nullable=False, index=True)
     municipality_id = Column(String(64), index=True)
@@ -66,7 +66,7 @@ class UnansweredQuestion(Base):
 class Rating(Base):
     __tablename__ = "rating"
     id = Column(String(36), primary_key=True, default=lambda: str(uuid.uuid4()))
-    at = Column(DateTime(timezone=True), nullable=False, default=_now, index=True)
+    at = Column(DateTime(timezone=True), nullable=False, default=utc_now, index=True)
     conversation = Column(String(64), nullable=False, index=True)
     helpful = Column(Boolean, nullable=False)
     services = Column(JSON, nullable=False, default=list)  # the service ids the answer showed
@@ -95,7 +95,7 @@ def record_answer(
     now: datetime | None = None,
 ) -> AnswerEvent:
     """One answer; and the question too when the bot could not route it."""
-    now = now or _now()
+    now = now or utc_now()
     event = AnswerEvent(
         id=str(uuid.uuid4()),
         at=now,
@@ -135,7 +135,7 @@ def add_rating(
 ) -> Rating:
     rating = Rating(
         id=str(uuid.uuid4()),
-        at=now or _now(),
+        at=now or utc_now(),
         conversation=conversation_key(sender_id),
         helpful=helpful,
         services=list(services),
@@ -162,7 +162,7 @@ def rating_refusal(session: Session, sender_id: str) -> str | None:
 def purge_expired(session: Session, *, days: int | None = None, now: datetime | None = None) -> int:
     """Delete the answer events, questions and ratings older than the retention; how many went."""
     days = get_settings().insights_retention_days if days is None else days
-    cutoff = (now or _now()) - timedelta(days=days)
+    cutoff = (now or utc_now()) - timedelta(days=days)
     count = 0
     for table in (AnswerEvent, UnansweredQuestion, Rating):
         count += session.execute(delete(table).where(table.at < cutoff)).rowcount or 0
@@ -236,7 +236,7 @@ def _week_start(day: date) -> date:
 def weekly(session: Session, *, weeks: int = 4, now: datetime | None = None) -> list[dict[str, Any]]:
     """Figures per ISO week (in Finnish time, as the opening hours), the newest week first."""
     tz = HELSINKI
-    local_now = (now or _now()).astimezone(tz)
+    local_now = (now or utc_now()).astimezone(tz)
     first = _week_start(local_now.date()) - timedelta(weeks=weeks - 1)
     since = datetime.combine(first, datetime.min.time(), tzinfo=tz).astimezone(timezone.utc)
 

@@ -1,4 +1,4 @@
-"""Staff accounts, API tokens for integrations, and the audit log of catalogue edits.
+"""Staff accounts and API tokens for integrations.
 
 Roles grow in power: a viewer reads the admin API, an editor also writes the catalogue, an
 admin also manages accounts and API tokens. Passwords and tokens are stored only as hashes.
@@ -7,12 +7,11 @@ Sign-in attempts are kept a short while, for the throttle (`api.throttle`).
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Index, Integer, String
 
-from service_catalog.models import Base, _now
+from database import Base, utc_now
 
 ROLES = ("viewer", "editor", "admin")
-AUDIT_ACTIONS = ("create", "update", "delete", "restore")
 
 
 def role_allows(role: str, needed: str) -> bool:
@@ -29,7 +28,7 @@ class StaffUser(Base):
     # argon2id hash with its own salt and parameters (api.security).
     password_hash = Column(String(255), nullable=False)
     active = Column(Boolean, nullable=False, default=True)
-    created_at = Column(DateTime(timezone=True), nullable=False, default=_now)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utc_now)
 
 
 class ApiToken(Base):
@@ -42,28 +41,9 @@ class ApiToken(Base):
     token_hash = Column(String(64), nullable=False, unique=True)
     role = Column(String(10), nullable=False, default="viewer")
     created_by = Column(ForeignKey("staff_user.id"), index=True)
-    created_at = Column(DateTime(timezone=True), nullable=False, default=_now)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utc_now)
     last_used_at = Column(DateTime(timezone=True))
     revoked = Column(Boolean, nullable=False, default=False)
-
-
-class AuditEntry(Base):
-    """Who changed which catalogue row, when and how: the row as it was and as it became."""
-
-    __tablename__ = "audit_entry"
-    __table_args__ = (Index("ix_audit_entry_entity_entity_id", "entity", "entity_id"),)
-    id = Column(Integer, primary_key=True)
-    at = Column(DateTime(timezone=True), nullable=False, default=_now, index=True)
-    # "user:anna@example.fi" or "token:ptv-sync": readable even after the account is gone.
-    actor = Column(String(300), nullable=False)
-    staff_user_id = Column(ForeignKey("staff_user.id"), index=True)
-    api_token_id = Column(ForeignKey("api_token.id"), index=True)
-    entity = Column(String(40), nullable=False)
-    entity_id = Column(String(64), nullable=False)
-    action = Column(String(10), nullable=False)
-    version = Column(Integer)
-    before = Column(JSON)
-    after = Column(JSON)
 
 
 class SignInAttempt(Base):
@@ -79,7 +59,7 @@ class SignInAttempt(Base):
         Index("ix_sign_in_attempt_address_at", "address", "at"),
     )
     id = Column(Integer, primary_key=True)
-    at = Column(DateTime(timezone=True), nullable=False, default=_now, index=True)
+    at = Column(DateTime(timezone=True), nullable=False, default=utc_now, index=True)
     account = Column(String(64), nullable=False)
     address = Column(String(64), nullable=False)
     succeeded = Column(Boolean, nullable=False, default=False)

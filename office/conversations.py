@@ -10,7 +10,7 @@ inbox by the family's phone number or email.
 With the default in-memory tracker store conversations live in the Rasa process and end with
 it; there is nothing on disk to erase or purge.
 
-`python -m service_catalog.conversations purge` applies the retention (PK_TRACKER_RETENTION_DAYS);
+`python -m office.conversations purge` applies the retention (PK_TRACKER_RETENTION_DAYS);
 the API also runs it at start-up.
 """
 
@@ -24,11 +24,11 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
+from office.insights import AnswerEvent, Rating, UnansweredQuestion, conversation_key
 from service_catalog.admin import Actor
 from service_catalog.db import get_engine
-from service_catalog.insights import AnswerEvent, Rating, UnansweredQuestion, conversation_key
-from service_catalog.settings import get_settings
-from service_catalog.staff import AuditEntry
+from settings import get_settings
+from staff.audit import AuditEntry
 
 log = logging.getLogger(__name__)
 
