@@ -2,27 +2,18 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
-import jsonschema
 import pytest
 from sqlalchemy.orm import Session
 
 from service_catalog.db import new_session
 from service_catalog.migrate import upgrade
 from service_catalog.seed import load_seed
-from settings import REPO_ROOT, get_settings
-
-SCHEMA = json.loads((REPO_ROOT / "actions" / "pk.v1.schema.json").read_text(encoding="utf-8"))
-
-
-def assert_pk_v1(message: dict) -> None:
-    """The payload follows the binding pk.v1 JSON Schema."""
-    jsonschema.Draft202012Validator(SCHEMA).validate(message)
-
+from settings import get_settings
+from tests.helpers import add_staff, pg_admin_connection, pg_url_for, staff_headers
 
 # Personal data the tests send as a family would (tests/test_action_failures.py and others), in
 # the forms they send it: none of it may reach a log of the servers in clear.
@@ -76,30 +67,6 @@ def session(catalog_url: str) -> Iterator[Session]:
 
 # --- staff API -----------------------------------------------------------------------------
 
-STAFF_PASSWORD = "correct horse battery staple"
-STAFF_ROLES = ("viewer", "editor", "admin")
-
-
-def add_staff(url: str) -> None:
-    """A viewer, an editor and an admin: `<role>@example.fi` with STAFF_PASSWORD."""
-    from api.security import create_user
-
-    with new_session(url) as session, session.begin():
-        for role in STAFF_ROLES:
-            create_user(session, f"{role}@example.fi", STAFF_PASSWORD, role=role, name=role.title())
-
-
-def staff_headers(url: str) -> dict[str, dict[str, str]]:
-    """Authorization headers by role, from tokens issued as /auth/token does."""
-    from sqlalchemy import select
-
-    from api.security import access_token_for
-    from staff.accounts import StaffUser
-
-    with new_session(url) as session:
-        users = session.scalars(select(StaffUser)).all()
-        return {u.role: {"Authorization": f"Bearer {access_token_for(u)[0]}"} for u in users}
-
 
 @pytest.fixture(scope="session")
 def staffed_db(seeded_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -109,9 +76,21 @@ def staffed_db(seeded_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
     return path
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    # A test marked postgres_too runs twice: on SQLite (the default) and on the local PostgreSQL.
+    if metafunc.definition.get_closest_marker("postgres_too") and "staff_url" in metafunc.fixturenames:
+        metafunc.parametrize("staff_url", ["sqlite", "postgresql"], indirect=True)
+
+
 @pytest.fixture
-def staff_url(staffed_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """A fresh copy of the seeded catalogue with three staff accounts, made the default."""
+def staff_url(
+    request: pytest.FixtureRequest, staffed_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[str]:
+    """A fresh copy of the seeded catalogue with three staff accounts, made the default: SQLite,
+    or PostgreSQL for the second run of a test marked postgres_too."""
+    if getattr(request, "param", "sqlite") == "postgresql":
+        yield request.getfixturevalue("pg_url")
+        return
     yield from _default_copy_of(staffed_db, tmp_path, monkeypatch)
 
 
@@ -131,33 +110,6 @@ def client(staff_url: str):  # type: ignore[no-untyped-def]
 
 # --- PostgreSQL ----------------------------------------------------------------------------
 
-PG_HOST, PG_PORT, PG_DATABASE = "127.0.0.1", 5432, "test"
-
-
-def _pg_admin_connection():  # type: ignore[no-untyped-def]
-    """A connection to the `test` database as postgres or root (trust auth), or a skip."""
-    import psycopg2
-
-    errors = []
-    for user in ("postgres", "root"):
-        try:
-            connection = psycopg2.connect(
-                host=PG_HOST, port=PG_PORT, user=user, dbname=PG_DATABASE, connect_timeout=3
-            )
-        except psycopg2.Error as error:
-            errors.append(f"{user}: {str(error).strip()}")
-            continue
-        connection.autocommit = True
-        return user, connection
-    pytest.skip(
-        f"no PostgreSQL reachable at {PG_HOST}:{PG_PORT} (database {PG_DATABASE}, user postgres or root): "
-        + "; ".join(errors)
-    )
-
-
-def _pg_url(user: str, database: str) -> str:
-    return f"postgresql+psycopg2://{user}@{PG_HOST}:{PG_PORT}/{database}"
-
 
 @pytest.fixture(scope="module")
 def pg_template() -> Iterator[tuple]:
@@ -166,11 +118,11 @@ def pg_template() -> Iterator[tuple]:
 
     from service_catalog.db import get_engine
 
-    user, connection = _pg_admin_connection()
+    user, connection = pg_admin_connection()
     name = f"pk_template_{secrets.token_hex(4)}"
     with connection.cursor() as cursor:
         cursor.execute(f'CREATE DATABASE "{name}"')
-    url = _pg_url(user, name)
+    url = pg_url_for(user, name)
     try:
         upgrade(url)
         with new_session(url) as session, session.begin():
@@ -196,7 +148,7 @@ def pg_url(pg_template: tuple, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]
     name = f"pk_test_{secrets.token_hex(4)}"
     with connection.cursor() as cursor:
         cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-    url = _pg_url(user, name)
+    url = pg_url_for(user, name)
     monkeypatch.setenv("PK_DATABASE_URL", url)
     get_settings.cache_clear()
     try:
@@ -213,12 +165,12 @@ def empty_pg_url() -> Iterator[str]:
     """An empty PostgreSQL database of its own (dropped afterwards), e.g. for a tracker store."""
     import secrets
 
-    user, connection = _pg_admin_connection()
+    user, connection = pg_admin_connection()
     name = f"pk_empty_{secrets.token_hex(4)}"
     with connection.cursor() as cursor:
         cursor.execute(f'CREATE DATABASE "{name}"')
     try:
-        yield _pg_url(user, name)
+        yield pg_url_for(user, name)
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime, timezone
-from typing import Any
 
-from rasa_sdk import Tracker
-from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
 from actions.conversation import ActionOutOfScope, ActionSmallTalk
@@ -20,36 +16,7 @@ from actions.routing import (
 )
 from service_catalog.models import Municipality, Region, Service, ServiceLocation
 from service_catalog.seed import ptv_hours
-from tests.conftest import assert_pk_v1
-
-
-def tracker(
-    text: str, intent: str, confidence: float = 0.9, slots: dict | None = None, metadata: dict | None = None
-) -> Tracker:
-    ranking = [{"name": intent, "confidence": confidence}]
-    return Tracker(
-        sender_id="test",
-        slots=slots or {},
-        latest_message={
-            "text": text,
-            "intent": ranking[0],
-            "intent_ranking": ranking,
-            "entities": [],
-            "metadata": metadata or {},
-        },
-        events=[],
-        paused=False,
-        followup_action=None,
-        active_loop={},
-        latest_action_name="action_listen",
-    )
-
-
-def run(action: Any, t: Tracker) -> tuple[list[dict], dict[str, Any]]:
-    dispatcher = CollectingDispatcher()
-    events = asyncio.run(action.run(dispatcher, t, {}))
-    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
-    return dispatcher.messages, slots
+from tests.helpers import assert_pk_v1, run, tracker
 
 
 def payload_of(messages: list[dict]) -> dict:

@@ -76,6 +76,7 @@ def _body(row: dict) -> dict:
     return {k: v for k, v in row.items() if k not in ("id", "version", "deleted_at")}
 
 
+@pytest.mark.postgres_too
 @pytest.mark.parametrize("path", SAMPLES)
 def test_every_crud_path(client, auth, path):
     new, patch, (field, value) = SAMPLES[path]
@@ -121,6 +122,7 @@ def test_every_crud_path(client, auth, path):
     assert history[2]["after"]["deleted_at"] and not history[2]["before"]["deleted_at"]
 
 
+@pytest.mark.postgres_too
 def test_put_replaces_and_keeps_nested_locations_valid(client, auth):
     row = client.get("/admin/services/mikkeli-lastenneuvola", headers=auth["editor"])
     body = _body(row.json())
@@ -153,6 +155,7 @@ def test_put_replaces_and_keeps_nested_locations_valid(client, auth):
     assert locations[0]["hours"][0]["openingHour"][0]["to"] == "15:30"
 
 
+@pytest.mark.postgres_too
 @pytest.mark.parametrize(
     ("change", "message"),
     [
@@ -231,6 +234,7 @@ def test_malformed_json_is_422_not_500(client, auth):
     assert response.status_code == 422
 
 
+@pytest.mark.postgres_too
 def test_unknown_ids_are_404(client, auth):
     editor = {**auth["editor"], "If-Match": '"1"'}
     for path in SAMPLES:
@@ -263,6 +267,7 @@ def test_changes_need_if_match_and_a_current_version(client, auth):
     assert client.patch(url, json={"age": {"min": 0}}, headers={**editor, "If-Match": "2"}).status_code == 200
 
 
+@pytest.mark.postgres_too
 def test_two_editors_cannot_overwrite_each_other(client, auth):
     url = "/admin/services/mikkeli-lastenneuvola"
     first = client.get(url, headers=auth["editor"]).headers["etag"]
@@ -279,6 +284,7 @@ def test_two_editors_cannot_overwrite_each_other(client, auth):
     assert len(client.get(f"{url}/history", headers=auth["viewer"]).json()) == 1
 
 
+@pytest.mark.postgres_too
 def test_a_write_racing_another_commit_is_refused(staff_url):
     """Both read version 1; the second UPDATE finds the row changed and fails (version_id_col)."""
     entity = ENTITIES["service"]
@@ -308,6 +314,7 @@ def test_a_write_racing_another_commit_is_refused(staff_url):
             )
 
 
+@pytest.mark.postgres_too
 def test_soft_delete_rules(client, auth):
     editor = auth["editor"]
     in_use = client.delete("/admin/municipalities/mikkeli", headers={**editor, "If-Match": '"1"'})
@@ -325,6 +332,7 @@ def test_soft_delete_rules(client, auth):
     assert again.status_code == 409
 
 
+@pytest.mark.postgres_too
 def test_audit_entries_record_who_what_and_when(client, auth, staff_url):
     token = client.post(
         "/admin/tokens", json={"name": "ptv-sync", "role": "editor"}, headers=auth["admin"]
@@ -345,6 +353,7 @@ def test_audit_entries_record_who_what_and_when(client, auth, staff_url):
         assert entry.api_token_id == token["id"] and entry.staff_user_id is None and entry.at is not None
 
 
+@pytest.mark.postgres_too
 def test_an_edit_is_in_the_bots_next_answer_and_a_deleted_service_never(client, auth, staff_url):
     def routed(text: str) -> list[str]:
         with new_session(staff_url) as session:
@@ -367,6 +376,7 @@ def test_an_edit_is_in_the_bots_next_answer_and_a_deleted_service_never(client, 
     assert routed("kaneliklubi")[0] == "mikkeli-lastenneuvola"
 
 
+@pytest.mark.postgres_too
 def test_places_contacts_and_helplines_follow_staff_edits(client, auth, staff_url):
     editor = auth["editor"]
     new = client.post("/admin/municipalities", json=SAMPLES["municipalities"][0], headers=editor)
@@ -389,6 +399,7 @@ def test_places_contacts_and_helplines_follow_staff_edits(client, auth, staff_ur
         assert "hatanumero" not in {line.id for line in helplines_for(session, [])}
 
 
+@pytest.mark.postgres_too
 def test_patch_cannot_remove_what_is_required(client, auth):
     url = "/admin/providers/eloisa"
     headers = {**auth["editor"], "If-Match": "1"}
@@ -404,6 +415,7 @@ def test_a_place_named_twice_is_kept_once(client, auth):
     assert response.status_code == 201 and response.json()["municipalities"] == ["mikkeli"]
 
 
+@pytest.mark.postgres_too
 def test_a_follow_up_never_shows_a_deleted_service(client, auth, staff_url):
     """The bot's follow-ups load "the service shown last" with SERVICE_LOADS: deleted ones drop out."""
     from service_catalog.models import Service

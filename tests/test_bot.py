@@ -15,7 +15,7 @@ from office.inbox import CallbackRequest
 from service_catalog.db import new_session
 from service_catalog.models import Service
 from settings import REPO_ROOT
-from tests.conftest import assert_pk_v1
+from tests.helpers import assert_pk_v1
 from tests.stack import Stack
 
 pytestmark = pytest.mark.bot

@@ -27,7 +27,7 @@ from service_catalog.db import new_session
 from service_catalog.hours import HELSINKI
 from service_catalog.places import find_place
 from settings import get_settings
-from tests.conftest import assert_pk_v1
+from tests.helpers import assert_pk_v1
 from tests.webhook import webhook_receiver
 
 DOMAIN = {

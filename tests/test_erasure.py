@@ -30,7 +30,7 @@ from office.insights import AnswerEvent, Rating, UnansweredQuestion, conversatio
 from service_catalog.db import get_engine, new_session
 from settings import REPO_ROOT, get_settings
 from staff.audit import AuditEntry
-from tests.conftest import staff_headers
+from tests.helpers import staff_headers
 
 DOMAIN = Domain.load(str(REPO_ROOT / "domain.yml"))
 T0 = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)

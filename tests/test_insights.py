@@ -19,7 +19,7 @@ from office.insights import (
 )
 from privacy.masking import mask_personal_data
 from service_catalog.db import new_session
-from tests.test_actions import run, tracker
+from tests.helpers import run, tracker
 
 # --- masking -------------------------------------------------------------------------------
 

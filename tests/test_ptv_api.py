@@ -12,10 +12,10 @@ from service_catalog.db import new_session
 from service_catalog.importers.ptv.sync import load_file
 from settings import get_settings
 from staff.audit import AuditEntry
-from tests.test_ptv_import import NEUVOLA, NEUVOLA_CHANNEL, PERHENEUVOLA, RAKENNUSVALVONTA, SAMPLE, TURVAKOTI
-from tests.test_ptv_import import _channel as channel_of
-from tests.test_ptv_import import _dump as dump
-from tests.test_ptv_import import _service as service_in
+from tests.helpers import NEUVOLA, NEUVOLA_CHANNEL, PERHENEUVOLA, PTV_SAMPLE, RAKENNUSVALVONTA, TURVAKOTI
+from tests.helpers import catalogue_dump as dump
+from tests.helpers import ptv_channel as channel_of
+from tests.helpers import stored_service as service_in
 
 URL = "/admin/imports/ptv"
 
@@ -33,8 +33,9 @@ def _audit(url: str) -> list[tuple[str, str, str]]:
         return [(e.action, e.entity_id, e.actor) for e in entries]
 
 
+@pytest.mark.postgres_too
 def test_an_editor_imports_a_ptv_file_and_the_audit_log_names_them(client, auth, staff_url):
-    sample = load_file(SAMPLE)
+    sample = load_file(PTV_SAMPLE)
     before = dump(staff_url)
     dry = _post(client, auth["editor"], sample, dry_run=True)
     assert dry.status_code == 200, dry.text
@@ -67,16 +68,17 @@ def test_an_editor_imports_a_ptv_file_and_the_audit_log_names_them(client, auth,
 
 
 def test_only_editors_import(client, auth, staff_url):
-    sample = load_file(SAMPLE)
+    sample = load_file(PTV_SAMPLE)
     assert client.post(URL, json=sample).status_code == 401
     assert _post(client, auth["viewer"], sample).status_code == 403
     assert service_in(staff_url, NEUVOLA) is None
 
 
+@pytest.mark.postgres_too
 @pytest.mark.parametrize(
     ("body", "code", "message"),
     [
-        (SAMPLE.read_bytes()[:-200], 400, "not JSON"),
+        (PTV_SAMPLE.read_bytes()[:-200], 400, "not JSON"),
         (b"\xff\xfe\x00garbage", 400, "not JSON"),
         ([1, 2], 422, '"services" list'),
         (
@@ -91,7 +93,7 @@ def test_only_editors_import(client, auth, staff_url):
 )
 def test_a_broken_file_is_a_clear_4xx_and_changes_nothing(client, auth, staff_url, body, code, message):
     if body == "hours":
-        body = load_file(SAMPLE)
+        body = load_file(PTV_SAMPLE)
         hours = channel_of(body, NEUVOLA_CHANNEL)["serviceHours"][0]["openingHour"]
         hours[0] = {"dayFrom": "Monday", "dayTo": None, "from": "08:00:00", "to": "25:99"}
     before = dump(staff_url)
@@ -101,10 +103,11 @@ def test_a_broken_file_is_a_clear_4xx_and_changes_nothing(client, auth, staff_ur
     assert dump(staff_url) == before and _audit(staff_url) == []
 
 
+@pytest.mark.postgres_too
 def test_a_huge_upload_is_refused_with_413(client, auth, staff_url, monkeypatch):
     monkeypatch.setenv("PK_PTV_IMPORT_MAX_BYTES", "1000")
     get_settings.cache_clear()
-    big = SAMPLE.read_bytes()
+    big = PTV_SAMPLE.read_bytes()
     assert len(big) > 1000
     declared = _post(client, auth["editor"], big)
     assert declared.status_code == 413 and "larger than 1000 bytes" in declared.json()["detail"]
@@ -117,8 +120,9 @@ def test_a_huge_upload_is_refused_with_413(client, auth, staff_url, monkeypatch)
     assert service_in(staff_url, NEUVOLA) is None
 
 
+@pytest.mark.postgres_too
 def test_the_brake_refuses_a_file_that_would_delete_most_services(client, auth, staff_url):
-    sample = load_file(SAMPLE)
+    sample = load_file(PTV_SAMPLE)
     _post(client, auth["editor"], sample)
     shrunk = copy.deepcopy(sample)
     shrunk["services"] = [s for s in shrunk["services"] if f"ptv-{s['id']}" == NEUVOLA]

@@ -10,10 +10,8 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from service_catalog.db import new_session
-from service_catalog.exchange import export_json
 from service_catalog.hours import HELSINKI, is_open_at
 from service_catalog.importers.common import SyncBrakeError
 from service_catalog.importers.ptv.__main__ import main
@@ -22,33 +20,22 @@ from service_catalog.importers.ptv.mapping import TypeMapping
 from service_catalog.importers.ptv.parsing import PtvImportError
 from service_catalog.importers.ptv.sync import load_file, run_import
 from service_catalog.models import Provider, Service
-
-SAMPLE = Path(__file__).parent / "data" / "ptv_sample.json"
-NEUVOLA = "ptv-3f1c2a64-8e1b-4c57-9d2a-5b7e0c4a9101"
-PERHENEUVOLA = "ptv-7b2d9e10-4a6f-4f3c-8b1e-2c9d7a6e5202"
-TURVAKOTI = "ptv-c5e8a1f2-9d3b-4e6a-a7c4-1f2e3d4c5303"
-RAKENNUSVALVONTA = "ptv-e9a4b7c3-2f1d-4b8e-9c6a-7d5e4f3a2404"
-NEUVOLA_CHANNEL = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c01"
+from tests.helpers import (
+    NEUVOLA,
+    NEUVOLA_CHANNEL,
+    PERHENEUVOLA,
+    PTV_SAMPLE,
+    RAKENNUSVALVONTA,
+    TURVAKOTI,
+    catalogue_dump,
+    ptv_channel,
+    stored_service,
+)
 
 
 @pytest.fixture
 def sample() -> dict:
-    return load_file(SAMPLE)
-
-
-def _service(url: str, service_id: str) -> Service | None:
-    with new_session(url) as session:
-        return session.get(Service, service_id, options=[selectinload(Service.locations)])
-
-
-def _channel(data: dict, channel_id: str) -> dict:
-    return next(ch for ch in data["serviceChannels"] if ch["id"] == channel_id)
-
-
-def _dump(url: str) -> str:
-    """The whole catalogue as its JSON export (every table, every column)."""
-    with new_session(url) as session:
-        return export_json(session)
+    return load_file(PTV_SAMPLE)
 
 
 def test_import_creates_services_and_locations_with_hours_as_ptv_gives_them(
@@ -57,7 +44,7 @@ def test_import_creates_services_and_locations_with_hours_as_ptv_gives_them(
     report = run_import(sample, catalog_url)
 
     assert {NEUVOLA, PERHENEUVOLA, TURVAKOTI} <= set(report.created)
-    service = _service(catalog_url, NEUVOLA)
+    service = stored_service(catalog_url, NEUVOLA)
     assert service is not None
     assert (service.type, service.region_id, service.municipality_id) == (
         "lastenneuvola",
@@ -79,13 +66,13 @@ def test_import_creates_services_and_locations_with_hours_as_ptv_gives_them(
     assert location.address == "Porrassalmenkatu 21, 50100 MIKKELI"
     assert (location.municipality_id, location.phone) == ("mikkeli", "+358 442345678")
     assert location.name_sv == "Barnrådgivningen i S:t Michels familjecenter"
-    expected = _channel(sample, NEUVOLA_CHANNEL)["serviceHours"]
+    expected = ptv_channel(sample, NEUVOLA_CHANNEL)["serviceHours"]
     assert json.dumps(location.hours, sort_keys=True) == json.dumps(expected, sort_keys=True)
 
     with new_session(catalog_url) as session:
         provider = session.get(Provider, service.provider_id)
         assert (provider.name_fi, provider.kind) == ("Etelä-Savon hyvinvointialue", "sote")
-        ngo = session.get(Provider, _service(catalog_url, TURVAKOTI).provider_id)
+        ngo = session.get(Provider, stored_service(catalog_url, TURVAKOTI).provider_id)
         assert ngo.kind == "ngo"
 
 
@@ -93,12 +80,12 @@ def test_imported_christmas_eve_is_closed_and_over_midnight_hours_run_into_the_n
     catalog_url: str, sample: dict
 ) -> None:
     run_import(sample, catalog_url)
-    neuvola = _service(catalog_url, NEUVOLA).locations[0].hours
+    neuvola = stored_service(catalog_url, NEUVOLA).locations[0].hours
     assert is_open_at(neuvola, datetime(2026, 12, 23, 10, tzinfo=HELSINKI)) is True  # a Wednesday
     assert (
         is_open_at(neuvola, datetime(2026, 12, 24, 10, tzinfo=HELSINKI)) is False
     )  # Thursday, Christmas Eve
-    shelter = _service(catalog_url, TURVAKOTI).locations[0].hours
+    shelter = stored_service(catalog_url, TURVAKOTI).locations[0].hours
     assert (
         is_open_at(shelter, datetime(2026, 11, 28, 2, tzinfo=HELSINKI)) is True
     )  # Friday night into Saturday
@@ -107,17 +94,17 @@ def test_imported_christmas_eve_is_closed_and_over_midnight_hours_run_into_the_n
 
 def test_second_import_changes_nothing(catalog_url: str, sample: dict) -> None:
     run_import(sample, catalog_url)
-    before = _dump(catalog_url)
+    before = catalogue_dump(catalog_url)
     report = run_import(sample, catalog_url)
     assert (report.created, report.updated, report.deleted) == ([], [], [])
     assert sorted(report.unchanged) == sorted([NEUVOLA, PERHENEUVOLA, TURVAKOTI])
-    assert _dump(catalog_url) == before
+    assert catalogue_dump(catalog_url) == before
 
 
 def test_edited_file_reports_the_service_updated(catalog_url: str, sample: dict) -> None:
     run_import(sample, catalog_url)
     edited = copy.deepcopy(sample)
-    channel = _channel(edited, NEUVOLA_CHANNEL)
+    channel = ptv_channel(edited, NEUVOLA_CHANNEL)
     channel["phoneNumbers"][0]["number"] = "449999999"
     channel["serviceHours"][0]["openingHour"][0]["to"] = "18:00:00"
 
@@ -125,7 +112,7 @@ def test_edited_file_reports_the_service_updated(catalog_url: str, sample: dict)
 
     assert report.updated == [NEUVOLA]
     assert sorted(report.unchanged) == sorted([PERHENEUVOLA, TURVAKOTI])
-    location = _service(catalog_url, NEUVOLA).locations[0]
+    location = stored_service(catalog_url, NEUVOLA).locations[0]
     assert location.phone == "+358 449999999"
     assert location.hours == channel["serviceHours"]
 
@@ -135,13 +122,13 @@ def test_unmappable_service_is_skipped_with_a_reason(catalog_url: str, sample: d
     reasons = dict(report.skipped)
     assert "Rakennusvalvonta" in reasons[RAKENNUSVALVONTA]
     assert "ptv_types.yml" in reasons[RAKENNUSVALVONTA]
-    assert _service(catalog_url, RAKENNUSVALVONTA) is None
+    assert stored_service(catalog_url, RAKENNUSVALVONTA) is None
     assert any("skipped: " + RAKENNUSVALVONTA in line for line in report.lines())
 
 
 def test_malformed_json_is_a_typed_error(tmp_path: Path) -> None:
     broken = tmp_path / "broken.json"
-    broken.write_text(SAMPLE.read_text(encoding="utf-8")[:-200], encoding="utf-8")
+    broken.write_text(PTV_SAMPLE.read_text(encoding="utf-8")[:-200], encoding="utf-8")
     with pytest.raises(PtvImportError, match="JSON"):
         load_file(broken)
 
@@ -150,7 +137,7 @@ def test_malformed_json_is_a_typed_error(tmp_path: Path) -> None:
     ("breakage", "message"),
     [
         (
-            lambda d: _channel(d, NEUVOLA_CHANNEL)["serviceHours"][0]["openingHour"].__setitem__(
+            lambda d: ptv_channel(d, NEUVOLA_CHANNEL)["serviceHours"][0]["openingHour"].__setitem__(
                 2, {"dayFrom": "Wednesday", "dayTo": None, "from": "08:00:00", "to": "25:99"}
             ),
             "25:99",
@@ -168,35 +155,35 @@ def test_malformed_json_is_a_typed_error(tmp_path: Path) -> None:
 def test_broken_file_changes_nothing(catalog_url: str, sample: dict, breakage, message: str) -> None:
     run_import(sample, catalog_url)
     edited = copy.deepcopy(sample)
-    _channel(edited, NEUVOLA_CHANNEL)["phoneNumbers"][0]["number"] = "449999999"  # a valid change...
+    ptv_channel(edited, NEUVOLA_CHANNEL)["phoneNumbers"][0]["number"] = "449999999"  # a valid change...
     breakage(edited)  # ...in a file that is broken elsewhere
-    before = _dump(catalog_url)
+    before = catalogue_dump(catalog_url)
     with pytest.raises(PtvImportError, match=message):
         run_import(edited, catalog_url)
-    assert _dump(catalog_url) == before
+    assert catalogue_dump(catalog_url) == before
 
 
 def test_dry_run_reports_but_saves_nothing(catalog_url: str, sample: dict) -> None:
-    before = _dump(catalog_url)
+    before = catalogue_dump(catalog_url)
     report = run_import(sample, catalog_url, dry_run=True)
     assert NEUVOLA in report.created
     assert "dry run" in report.lines()[0]
-    assert _dump(catalog_url) == before
+    assert catalogue_dump(catalog_url) == before
 
 
 def test_brake_refuses_to_delete_most_services(catalog_url: str, sample: dict) -> None:
     run_import(sample, catalog_url)
     shrunk = copy.deepcopy(sample)
     shrunk["services"] = [s for s in shrunk["services"] if f"ptv-{s['id']}" == NEUVOLA]
-    before = _dump(catalog_url)
+    before = catalogue_dump(catalog_url)
 
     with pytest.raises(SyncBrakeError, match="2 of 3"):
         run_import(shrunk, catalog_url)
-    assert _dump(catalog_url) == before
+    assert catalogue_dump(catalog_url) == before
 
     report = run_import(shrunk, catalog_url, max_delete_share=1.0)
     assert sorted(report.deleted) == sorted([PERHENEUVOLA, TURVAKOTI])
-    assert _service(catalog_url, TURVAKOTI) is None
+    assert stored_service(catalog_url, TURVAKOTI) is None
 
 
 def test_sweep_leaves_other_municipalities_and_seed_services_alone(catalog_url: str, sample: dict) -> None:
@@ -215,7 +202,7 @@ def test_sweep_leaves_other_municipalities_and_seed_services_alone(catalog_url: 
 
 
 def test_cli_prints_the_report(catalog_url: str, capsys: pytest.CaptureFixture) -> None:
-    assert main([str(SAMPLE), "--database-url", catalog_url]) == 0
+    assert main([str(PTV_SAMPLE), "--database-url", catalog_url]) == 0
     out = capsys.readouterr().out
     assert out.startswith("PTV import: 6 created, 0 updated, 0 unchanged, 0 deleted, 1 skipped")
 

@@ -36,7 +36,7 @@ from service_catalog.places import Place, find_place, place_index
 from service_catalog.search import _STOPWORDS, age_fits, keyword_scores, language_miss, place_rank, route_need
 from service_catalog.taxonomy import service_types
 from service_catalog.vocabulary import rebuild, words_of
-from tests.conftest import _pg_admin_connection, _pg_url
+from tests.helpers import pg_admin_connection, pg_url_for
 
 SERVICES = 2500
 WORD_COLUMNS = ("name_fi", "name_sv", "name_en", "keywords")
@@ -64,11 +64,11 @@ def sqlite_scale(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Places]
 
 @pytest.fixture(scope="module")
 def postgresql_scale() -> Iterator[tuple[str, Places]]:
-    user, connection = _pg_admin_connection()
+    user, connection = pg_admin_connection()
     name = f"pk_scale_{secrets.token_hex(4)}"
     with connection.cursor() as cursor:
         cursor.execute(f'CREATE DATABASE "{name}"')
-    url = _pg_url(user, name)
+    url = pg_url_for(user, name)
     try:
         places = _fill(url)
         with get_engine(url).connect() as analyze:

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from service_catalog.db import new_session
 from service_catalog.models import Service
-from tests.conftest import STAFF_PASSWORD
+from tests.helpers import STAFF_PASSWORD
 from tests.stack import api_server
 
 THREADS, REQUESTS = 10, 20

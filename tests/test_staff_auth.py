@@ -22,7 +22,7 @@ from api.security import password_problem
 from service_catalog.db import new_session
 from settings import REPO_ROOT, Settings, get_settings
 from staff.accounts import ApiToken, SignInAttempt, StaffUser
-from tests.conftest import STAFF_PASSWORD
+from tests.helpers import STAFF_PASSWORD
 
 
 def _admin_operations() -> list[tuple[str, str]]:
@@ -35,6 +35,7 @@ def _admin_operations() -> list[tuple[str, str]]:
     ]
 
 
+@pytest.mark.postgres_too
 def test_no_admin_path_answers_without_a_token(client):
     operations = _admin_operations()
     assert len(operations) > 50
@@ -66,6 +67,7 @@ def test_an_expired_token_is_401(client, staff_url):
     assert client.get("/admin/services", headers={"Authorization": f"Bearer {expired}"}).status_code == 401
 
 
+@pytest.mark.postgres_too
 def test_sign_in_with_the_password_form(client):
     wrong = client.post("/auth/token", data={"username": "editor@example.fi", "password": "guess"})
     assert wrong.status_code == 401
@@ -84,6 +86,7 @@ def test_passwords_are_stored_as_argon2_hashes(staff_url):
     assert user.password_hash.startswith("$argon2id$") and STAFF_PASSWORD not in user.password_hash
 
 
+@pytest.mark.postgres_too
 def test_roles(client, auth):
     service = "/admin/services/mikkeli-lastenneuvola"
     patch = {"age": {"min": 1}}
@@ -103,6 +106,7 @@ def test_roles(client, auth):
     )
 
 
+@pytest.mark.postgres_too
 def test_a_deactivated_account_loses_access_at_once(client, auth):
     users = client.get("/admin/users", headers=auth["admin"]).json()
     editor = next(u for u in users if u["role"] == "editor")
@@ -125,6 +129,7 @@ def test_admin_adds_a_staff_account(client, auth):
     assert token.status_code == 200
 
 
+@pytest.mark.postgres_too
 def test_api_tokens_are_shown_once_and_stored_hashed(client, auth, staff_url):
     issued = client.post("/admin/tokens", json={"name": "ptv-sync", "role": "editor"}, headers=auth["admin"])
     assert issued.status_code == 201

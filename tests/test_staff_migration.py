@@ -46,3 +46,13 @@ def test_round_trip_on_sqlite(catalog_url):
 
 def test_round_trip_on_postgresql(request: pytest.FixtureRequest):
     _round_trip(request.getfixturevalue("pg_url"))
+
+
+@pytest.mark.postgres_too
+def test_the_staff_fixture_is_at_the_newest_revision_with_three_accounts(staff_url):
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(Config(str(REPO_ROOT / "alembic.ini"))).get_current_head()
+    with get_engine(staff_url).connect() as connection:
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == head
+        assert connection.execute(text("SELECT count(*) FROM staff_user")).scalar() == 3

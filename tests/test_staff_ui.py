@@ -17,7 +17,7 @@ from service_catalog.places import find_place
 from service_catalog.search import route_need
 from staff.accounts import StaffUser
 from staff.audit import AuditEntry
-from tests.conftest import STAFF_PASSWORD
+from tests.helpers import STAFF_PASSWORD
 
 SERVICE = "mikkeli-lastenneuvola"
 
@@ -169,6 +169,7 @@ def test_accounts_and_tokens_are_for_admins(client):
 # --- editing the catalogue -----------------------------------------------------------------
 
 
+@pytest.mark.postgres_too
 def test_an_editor_edits_a_service_and_the_bot_answers_with_it(client, staff_url):
     assert SERVICE not in _routed(staff_url, "kaneliklubi")
     _signed_in(client, "editor")
@@ -192,11 +193,12 @@ def test_an_editor_edits_a_service_and_the_bot_answers_with_it(client, staff_url
 
 
 def _token(url: str, role: str) -> dict[str, str]:
-    from tests.conftest import staff_headers
+    from tests.helpers import staff_headers
 
     return staff_headers(url)[role]
 
 
+@pytest.mark.postgres_too
 def test_an_edit_on_a_stale_form_is_refused(client, staff_url):
     _signed_in(client, "editor")
     url = f"/staff/service/edit/{SERVICE}"
@@ -217,6 +219,7 @@ def test_an_edit_on_a_stale_form_is_refused(client, staff_url):
     assert _save(client, url, _form(client, url), name_fi="Minun nimeni").status_code == 302
 
 
+@pytest.mark.postgres_too
 def test_a_viewer_reads_but_cannot_write(client, staff_url):
     _signed_in(client, "viewer")
     assert f"/staff/service/edit/{SERVICE}" not in client.get("/staff/service/list").text
@@ -229,6 +232,7 @@ def test_a_viewer_reads_but_cannot_write(client, staff_url):
     assert _service(staff_url).version == 1 and _audit(staff_url) == []
 
 
+@pytest.mark.postgres_too
 @pytest.mark.parametrize(
     ("change", "message"),
     [
@@ -279,6 +283,7 @@ def test_create_through_the_ui(client, staff_url):
     assert bad_id.status_code == 400 and "an id is 1-64 characters" in bad_id.text
 
 
+@pytest.mark.postgres_too
 def test_delete_is_a_soft_delete_and_restore_brings_it_back(client, staff_url):
     _signed_in(client, "editor")
     assert SERVICE in _routed(staff_url, "lastenneuvola")
@@ -328,6 +333,7 @@ def _row(url: str, request_id: str) -> CallbackRequest:
         return session.get(CallbackRequest, request_id)
 
 
+@pytest.mark.postgres_too
 def test_the_inbox_lists_requests_newest_first_and_filters(client, staff_url):
     first = _request(staff_url, value="+358401111111")
     second = _request(staff_url, "savonlinna", value="+358402222222")
@@ -341,6 +347,7 @@ def test_the_inbox_lists_requests_newest_first_and_filters(client, staff_url):
     assert client.get("/staff/callback-request/export/csv").status_code == 403
 
 
+@pytest.mark.postgres_too
 def test_editors_claim_note_and_close_in_the_ui(client, staff_url):
     request_id = _request(staff_url)
     _signed_in(client, "viewer")
@@ -392,6 +399,7 @@ def test_an_action_started_from_another_site_is_refused(client, staff_url):
     assert forged.status_code == 403 and _row(staff_url, request_id).status == "new"
 
 
+@pytest.mark.postgres_too
 @pytest.mark.parametrize(
     ("identity", "pk"),
     [
