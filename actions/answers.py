@@ -16,7 +16,7 @@ from service_catalog.contacts import helplines_for, perheneuvo_for
 from service_catalog.coverage import NO_PLACE_EXAMPLE
 from service_catalog.hours import is_open_at, next_opening
 from service_catalog.hours_format import day_hours_text
-from service_catalog.models import Area, Service
+from service_catalog.models import Area, Contact, Service
 from service_catalog.payload import contact_item, helpline_item, payload, service_item
 from service_catalog.places import Place, uncovered_place
 from service_catalog.search import SERVICE_LOADS, RankedService, route_need
@@ -70,8 +70,7 @@ def _details(item: dict[str, Any], lang: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _contact_text(session: Session, ctx: Context) -> tuple[str | None, dict[str, Any] | None]:
-    contact = perheneuvo_for(session, ctx.place)
+def _contact_text(ctx: Context, contact: Contact | None) -> tuple[str | None, dict[str, Any] | None]:
     if contact is None:
         return None, None
     item = contact_item(contact, ctx.lang, ctx.place, ctx.now)
@@ -98,15 +97,17 @@ def _place_question(session: Session, ctx: Context) -> str | None:
     return None
 
 
-def _add_way_on(session: Session, ctx: Context, texts: list[str]) -> dict[str, Any] | None:
+def _add_way_on(
+    session: Session, ctx: Context, texts: list[str], contact: Contact | None
+) -> dict[str, Any] | None:
     """Append the family's perheneuvo and, when the place is not known well enough, ask it."""
-    contact_text, contact = _contact_text(session, ctx)
+    contact_text, item = _contact_text(ctx, contact)
     if contact_text:
         texts.append(contact_text)
     question = _place_question(session, ctx)
     if question:
         texts.append(question)
-    return contact
+    return item
 
 
 def _shown(ranked: list[RankedService]) -> list[dict[str, str | None]]:
@@ -150,7 +151,7 @@ def route_answer(session: Session, ctx: Context) -> Answer:
     ]
     if len(items) > 1:
         texts.append(say("also", ctx.lang, names=", ".join(i["name"] for i in items[1:])))
-    contact = _add_way_on(session, ctx, texts)
+    contact = _add_way_on(session, ctx, texts, perheneuvo_for(session, ctx.place))
     message = payload("services", ctx.lang, place=ctx.place, services=items, contact=contact)
     return Answer(texts, message, shown=_shown(ranked))
 
@@ -179,7 +180,7 @@ def clarify_answer(session: Session, ctx: Context, text_key: str = "clarify", **
     ranked = one_door(session, ctx)
     items = [service_item(r.service, r.location, ctx.lang, ctx.now) for r in ranked]
     texts = [say(text_key, ctx.lang, **values)]
-    contact_text, contact = _contact_text(session, ctx)
+    contact_text, contact = _contact_text(ctx, perheneuvo_for(session, ctx.place))
     if contact_text:
         texts.append(contact_text)
     message = payload("clarify", ctx.lang, place=ctx.place, services=items, contact=contact)
@@ -233,7 +234,7 @@ def crisis_answer(session: Session, ctx: Context, *, errand_kept: bool = False) 
         texts.append(say("crisis_care", ctx.lang))
     if errand_kept:
         texts.append(say("crisis_form_kept", ctx.lang))
-    _text, contact = _contact_text(session, ctx)
+    _text, contact = _contact_text(ctx, perheneuvo_for(session, ctx.place))
     message = payload("crisis", ctx.lang, place=ctx.place, services=items, contact=contact, helplines=lines)
     message["crisis_kinds"] = kinds
     return Answer(texts, message, payload_first=True, shown=_shown(ranked))
@@ -290,7 +291,11 @@ def hours_answer(session: Session, ctx: Context) -> Answer:
             )
         ]
     message = payload(
-        "services", ctx.lang, place=ctx.place, services=[item], contact=_contact_text(session, ctx)[1]
+        "services",
+        ctx.lang,
+        place=ctx.place,
+        services=[item],
+        contact=_contact_text(ctx, perheneuvo_for(session, ctx.place))[1],
     )
     return Answer(texts, message, shown=ctx.shown)
 
@@ -304,19 +309,19 @@ def contact_answer(session: Session, ctx: Context) -> Answer:
     texts = []
     if items and items[0].get("phone"):
         texts.append(say("call_service", ctx.lang, name=items[0]["name"], phone=items[0]["phone"]))
-    contact = _add_way_on(session, ctx, texts)
-    texts.extend(closed_hint(session, ctx))
+    perheneuvo = perheneuvo_for(session, ctx.place)
+    contact = _add_way_on(session, ctx, texts, perheneuvo)
+    texts.extend(closed_hint(ctx, perheneuvo))
     message = payload(
         "services" if items else "clarify", ctx.lang, place=ctx.place, services=items, contact=contact
     )
     return Answer(texts, message, shown=ctx.shown)
 
 
-def closed_hint(session: Session, ctx: Context, *, offer_callback: bool = True) -> list[str]:
+def closed_hint(ctx: Context, contact: Contact | None, *, offer_callback: bool = True) -> list[str]:
     """Outside the perheneuvo's hours: when they answer next, and (unless the family has just
     made one) the call-me-back request instead of a number nobody picks up now. Nothing while
     open or when the hours are unknown."""
-    contact = perheneuvo_for(session, ctx.place)
     if contact is None or is_open_at(contact.hours, ctx.now) is not False:
         return []
     texts = []

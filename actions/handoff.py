@@ -16,6 +16,7 @@ from actions.texts import say
 from office.inbox import CallbackRequest, create_request, family_contact, mask_contact
 from privacy.masking import mask_personal_data
 from service_catalog.contacts import perheneuvo_for
+from service_catalog.models import Contact
 from service_catalog.payload import contact_item, payload, service_item
 from service_catalog.places import Place, find_place
 
@@ -54,7 +55,7 @@ def valid_municipality(session: Session, text: str) -> Place | None:
     return find_place(session, text or "")
 
 
-def _handoff_payload(session: Session, ctx: Context) -> tuple[dict, object]:
+def _handoff_payload(session: Session, ctx: Context) -> tuple[dict, Contact | None]:
     contact = perheneuvo_for(session, ctx.place)
     item = contact_item(contact, ctx.lang, ctx.place, ctx.now) if contact else None
     services = [service_item(r.service, r.location, ctx.lang, ctx.now) for r in one_door(session, ctx)]
@@ -106,6 +107,6 @@ def submit_callback(
         texts = [say("callback_done", ctx.lang, name=contact.name, place=place.label, channel=how)]
     else:
         texts = [say("callback_done_no_contact", ctx.lang, place=place.label, channel=how)]
-    texts.extend(closed_hint(session, ctx, offer_callback=False))
+    texts.extend(closed_hint(ctx, contact, offer_callback=False))
     texts.append(say("callback_crisis_note", ctx.lang))
     return Answer(texts, message, shown=ctx.shown), request
