@@ -2,7 +2,9 @@
 office's, in one database and one Alembic history (`service_catalog/migrations`).
 
 On the ground floor so that each of those packages can define its tables without importing
-another's; a foreign key names a table by string and SQLAlchemy resolves it on first use.
+another's. A foreign key names its table's class, not the table's name as a string: importing
+the model then registers the table it refers to, which a string would leave to whatever else
+the process happened to import (and a flush without it fails with NoReferencedTableError).
 """
 
 from __future__ import annotations

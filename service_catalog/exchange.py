@@ -56,6 +56,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from database import Base
 from language.text import LANGUAGES
 from service_catalog import vocabulary
 from service_catalog.csv_cells import neutralised_row
@@ -66,7 +67,7 @@ from service_catalog.importers.common import (
     check_brake,
     in_one_transaction,
 )
-from service_catalog.models import PROVIDER_KINDS, Base, Service
+from service_catalog.models import PROVIDER_KINDS, Service
 from service_catalog.taxonomy import service_types
 
 FORMAT, VERSION = "perhekeskus-catalogue", 1

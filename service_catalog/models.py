@@ -22,9 +22,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import declared_attr, relationship
 
+from database import Base, utc_now
+
 # Re-exported while every importer moves to language.text, the one definition.
-from database import Base as Base
-from database import utc_now
 from language.text import LANGUAGES as LANGUAGES
 
 PROVIDER_KINDS = ("sote", "municipality", "ngo", "parish", "kela", "company")

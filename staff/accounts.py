@@ -40,7 +40,7 @@ class ApiToken(Base):
     # Tokens are 256 random bits, so a fast hash is enough (no dictionary to guess from).
     token_hash = Column(String(64), nullable=False, unique=True)
     role = Column(String(10), nullable=False, default="viewer")
-    created_by = Column(ForeignKey("staff_user.id"), index=True)
+    created_by = Column(ForeignKey(StaffUser.id), index=True)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utc_now)
     last_used_at = Column(DateTime(timezone=True))
     revoked = Column(Boolean, nullable=False, default=False)

@@ -2,9 +2,11 @@
 
 from alembic import context
 
-from office import inbox, insights  # noqa: F401  (their tables, for autogenerate)
+from database import Base
+# Every module that defines tables, so that autogenerate sees them all.
+from office import inbox, insights  # noqa: F401
+from service_catalog import models  # noqa: F401
 from service_catalog.db import get_engine
-from service_catalog.models import Base
 from staff import accounts, audit  # noqa: F401
 
 config = context.config
