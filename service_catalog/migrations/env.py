@@ -3,6 +3,7 @@
 from alembic import context
 
 from database import Base
+
 # Every module that defines tables, so that autogenerate sees them all.
 from office import inbox, insights  # noqa: F401
 from service_catalog import models  # noqa: F401
